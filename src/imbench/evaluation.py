@@ -1,0 +1,79 @@
+"""Per-fold metrics of one cell from its stored predictions.
+
+Thresholds are chosen here, from the validation predictions stored with each fold, so a
+new criterion or cost ratio only reruns this step, never a fit.
+"""
+
+import numpy as np
+import pandas as pd
+
+from imbench.metrics import confusion_counts, decision_metrics, probability_metrics
+from imbench.thresholds import criterion_name, select_threshold
+
+DEFAULT_THRESHOLD = 0.5
+
+
+def fold_thresholds(validation, fold_record, criteria, grid_size):
+    """Threshold per rule for one fold: ``default``, ``own`` (when the method tuned
+    one while fitting) and one per tuned criterion (NaN when it cannot be tuned)."""
+    thresholds = {"default": DEFAULT_THRESHOLD}
+    if fold_record.get("own_threshold") is not None:
+        thresholds["own"] = fold_record["own_threshold"]
+    y_val = validation["y_true"].to_numpy()
+    scores = validation["proba"].to_numpy()
+    splits = validation["split"].to_numpy()
+    for criterion in criteria:
+        thresholds[criterion_name(criterion)] = select_threshold(
+            y_val, scores, splits, criterion, grid_size
+        )
+    return thresholds
+
+
+def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
+    """Metrics of every outer fold of a cell.
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        As written by the fit step (see ``fitting.CellResult``).
+    folds : list of dict
+        The fold records (``repeat``, ``fold``, ``own_threshold``).
+    criteria : list
+        Threshold criteria (``"f1"`` and cost ratios) tuned on validation predictions.
+    cost_ratios : list of float
+        FN:FP ratios whose expected cost is reported.
+    grid_size : int
+        Candidate thresholds per criterion.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``repeat, fold, threshold_rule, metric, value``; threshold-free metrics
+        have rule ``none``, and each rule's threshold is reported as metric
+        ``threshold``.
+    """
+    rows = []
+    groups = predictions.groupby(["repeat", "fold", "role"], sort=True)
+    for record in folds:
+        key = (record["repeat"], record["fold"])
+        test = groups.get_group((*key, "test"))
+        try:
+            validation = groups.get_group((*key, "validation"))
+        except KeyError:
+            validation = test.iloc[:0]
+        y_true, proba = test["y_true"].to_numpy(), test["proba"].to_numpy()
+        for metric, value in probability_metrics(y_true, proba).items():
+            rows.append((*key, "none", metric, value))
+        thresholds = fold_thresholds(validation, record, criteria, grid_size)
+        values = np.array(list(thresholds.values()), dtype=np.float64)
+        counts = confusion_counts(y_true, proba, np.nan_to_num(values, nan=np.inf))
+        metrics = decision_metrics(*counts, cost_ratios=cost_ratios)
+        for i, rule in enumerate(thresholds):
+            rows.append((*key, rule, "threshold", values[i]))
+            for metric, column in metrics.items():
+                rows.append(
+                    (*key, rule, metric, np.nan if np.isnan(values[i]) else column[i])
+                )
+    return pd.DataFrame(
+        rows, columns=["repeat", "fold", "threshold_rule", "metric", "value"]
+    )

@@ -1,0 +1,206 @@
+"""Cross-validated fitting of one cell (dataset x classifier x method).
+
+All folds and repeats of a cell run in one call, so that one workflow job does enough
+work to dwarf process start-up. Every fit sees training rows only: samplers and scalers
+live in the estimator's pipeline, and the validation predictions used to choose
+thresholds come from splits of the training fold.
+"""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import (
+    RepeatedStratifiedKFold,
+    StratifiedKFold,
+    StratifiedShuffleSplit,
+)
+
+from imbench.seeds import seed_from
+
+
+class NotApplicable(Exception):
+    """The method cannot run on this data; the message says why."""
+
+
+@dataclass
+class CellResult:
+    """What a cell's cross-validation produced.
+
+    ``predictions`` has one row per (repeat, fold, role, split, sample): ``role`` is
+    ``test`` (out-of-fold, ``split`` = -1) or ``validation`` (inner split of the
+    training fold, ``split`` = its index). ``folds`` holds one record per outer fold.
+    """
+
+    predictions: pd.DataFrame
+    folds: list = field(default_factory=list)
+
+
+def outer_splits(y, folds, repeats, seed):
+    """``(repeat, fold, train, test)`` of repeated stratified k-fold."""
+    splitter = RepeatedStratifiedKFold(
+        n_splits=folds, n_repeats=repeats, random_state=seed
+    )
+    for i, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y)):
+        yield i // folds, i % folds, train, test
+
+
+def validation_splits(y, validation, seed):
+    """Splits of a training fold whose held-out predictions choose thresholds.
+
+    ``validation`` is the config's ``thresholds`` block: ``strategy`` ``inner_cv``
+    (``inner_folds`` folds), ``holdout`` (one split, ``holdout_fraction`` held out) or
+    ``none``.
+    """
+    strategy = validation["strategy"]
+    if strategy == "none":
+        return []
+    if strategy == "holdout":
+        splitter = StratifiedShuffleSplit(
+            n_splits=1, test_size=validation["holdout_fraction"], random_state=seed
+        )
+    else:
+        splitter = StratifiedKFold(
+            validation["inner_folds"], shuffle=True, random_state=seed
+        )
+    return list(splitter.split(np.zeros(len(y)), y))
+
+
+def adapt_neighbours(estimator, y, neighbour_params):
+    """Lower neighbour counts that exceed (minority count - 1) in ``y``.
+
+    Returns
+    -------
+    list of str
+        One note per change, e.g. ``sampler__k_neighbors 5 -> 3``.
+
+    Raises
+    ------
+    NotApplicable
+        If the minority class has fewer than two samples.
+    """
+    if not neighbour_params:
+        return []
+    minority = int(min(np.sum(y == 1), np.sum(y == 0)))
+    if minority < 2:
+        raise NotApplicable(f"a training set holds {minority} minority sample(s)")
+    params = estimator.get_params()
+    notes = []
+    for name in neighbour_params:
+        if params[name] > minority - 1:
+            estimator.set_params(**{name: minority - 1})
+            notes.append(f"{name} {params[name]} -> {minority - 1}")
+    return notes
+
+
+def member_probabilities(estimator, X):
+    """Positive-class probability of each member of a fitted bagging ensemble that ends
+    a pipeline, as columns."""
+    bagging = estimator[-1]
+    features = estimator[:-1].transform(X) if len(estimator) > 1 else X
+    return np.column_stack(
+        [
+            member.predict_proba(features[:, columns])[:, 1]
+            for member, columns in zip(
+                bagging.estimators_, bagging.estimators_features_, strict=True
+            )
+        ]
+    )
+
+
+def _fit(estimator, X, y, neighbour_params):
+    notes = adapt_neighbours(estimator, y, neighbour_params)
+    start = time.perf_counter()
+    estimator.fit(X, y)
+    return notes, time.perf_counter() - start
+
+
+def empty_predictions():
+    """A predictions table with no rows, for cells that produced none."""
+    return _frame(0, 0, "test", -1, np.array([], np.int32), np.array([], np.int8), [])
+
+
+def _frame(repeat, fold, role, split, index, y, proba, members=None):
+    columns = {
+        "repeat": np.full(len(index), repeat, np.int16),
+        "fold": np.full(len(index), fold, np.int16),
+        "role": role,
+        "split": np.full(len(index), split, np.int16),
+        "sample_index": index.astype(np.int32),
+        "y_true": y[index].astype(np.int8),
+        "proba": proba,
+    }
+    if members is not None:
+        columns |= {f"member_{m:03d}": members[:, m] for m in range(members.shape[1])}
+    return pd.DataFrame(columns)
+
+
+def cross_validate(
+    X, y, estimator, cv, validation, neighbour_params=(), keep_members=False
+):
+    """Run one cell: every outer fold, plus validation fits for thresholds.
+
+    Parameters
+    ----------
+    X, y : ndarray
+        The dataset; ``y`` in {0, 1}.
+    estimator : estimator
+        Unfitted and seeded; cloned for every fit, as scikit-learn's cross-validation
+        does.
+    cv : dict
+        ``folds``, ``repeats`` and ``seed`` of the outer cross-validation (the seed is
+        the dataset's, so folds are identical across methods).
+    validation : dict
+        The config's ``thresholds`` block (see ``validation_splits``).
+    neighbour_params : tuple of str
+        See ``adapt_neighbours``.
+    keep_members : bool
+        Store each ensemble member's probabilities too.
+
+    Returns
+    -------
+    CellResult
+    """
+    frames, folds = [], []
+    for repeat, fold, train, test in outer_splits(
+        y, cv["folds"], cv["repeats"], cv["seed"]
+    ):
+        model = clone(estimator)
+        notes, fit_time = _fit(model, X[train], y[train], neighbour_params)
+        start = time.perf_counter()
+        proba = model.predict_proba(X[test])[:, 1]
+        predict_time = time.perf_counter() - start
+        members = member_probabilities(model, X[test]) if keep_members else None
+        frames.append(_frame(repeat, fold, "test", -1, test, y, proba, members))
+        inner_seed = seed_from(cv["seed"], "validation", repeat, fold)
+        for split, (fit_rows, held_out) in enumerate(
+            validation_splits(y[train], validation, inner_seed)
+        ):
+            inner = clone(estimator)
+            _fit(inner, X[train[fit_rows]], y[train[fit_rows]], neighbour_params)
+            held = train[held_out]
+            frames.append(
+                _frame(
+                    repeat,
+                    fold,
+                    "validation",
+                    split,
+                    held,
+                    y,
+                    inner.predict_proba(X[held])[:, 1],
+                )
+            )
+        folds.append(
+            {
+                "repeat": repeat,
+                "fold": fold,
+                "fit_time": fit_time,
+                "predict_time": predict_time,
+                "own_threshold": getattr(model, "best_threshold_", None),
+                "train_positive_rate": float(y[train].mean()),
+                "adaptations": notes,
+            }
+        )
+    return CellResult(pd.concat(frames, ignore_index=True), folds)

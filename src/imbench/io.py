@@ -1,0 +1,29 @@
+"""Parquet tables that carry a JSON record, written atomically."""
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+META_KEY = b"imbench"
+
+
+def write_table_with_meta(path, table, meta):
+    """Write ``table`` to ``path`` with ``meta`` (JSON-able) in its schema metadata.
+
+    The file is written next to its destination and renamed into place, so a reader
+    never sees a partial file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True)})
+    partial = path.with_name(f".{path.name}.partial")
+    pq.write_table(table, partial, compression="zstd")
+    os.replace(partial, path)
+
+
+def read_table_with_meta(path):
+    """Read a table written by ``write_table_with_meta``: ``(table, meta)``."""
+    table = pq.read_table(path)
+    return table, json.loads(table.schema.metadata[META_KEY])

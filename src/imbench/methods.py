@@ -1,0 +1,342 @@
+"""Registry of imbalance-handling methods.
+
+A method wraps any compatible classifier into an estimator: usually an
+imbalanced-learn ``Pipeline`` of [scaler] -> [sampler] -> model, so that scaling and
+resampling are fitted on training data only. Applicability is decided from classifier
+traits, without importing scikit-learn, so the workflow can plan its DAG quickly.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from imbench.classifiers import Classifier
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named imbalance-handling method.
+
+    Parameters
+    ----------
+    name : str
+        Registry key, used in configs and file paths.
+    factory : callable
+        ``factory(classifier, classifier_params, params, seed, threads)`` returns an
+        unfitted estimator.
+    description : str
+        One line for tables and docs.
+    defaults : dict
+        Method parameters used where the config gives none.
+    requires : frozenset of str
+        Classifier traits the method needs (see ``Classifier.traits``).
+    neighbour_params : tuple of str
+        Estimator parameters that count minority-class neighbours; they are lowered to
+        (minority count - 1) when a training set holds too few minority samples.
+    keeps_members : bool
+        The estimator is a bagging ensemble whose members' probabilities are stored.
+    """
+
+    name: str
+    factory: Callable[..., Any]
+    description: str
+    defaults: dict = field(default_factory=dict)
+    requires: frozenset = frozenset()
+    neighbour_params: tuple = ()
+    keeps_members: bool = False
+
+    def not_applicable(self, classifier: Classifier) -> str | None:
+        """Why the method cannot wrap ``classifier``, or None if it can."""
+        missing = sorted(self.requires - classifier.traits)
+        if missing:
+            return f"{classifier.name} lacks {', '.join(missing)} needed by {self.name}"
+        return None
+
+    def build(self, classifier, classifier_params=None, params=None, seed=0, threads=1):
+        """Return the unfitted estimator for ``classifier``."""
+        params = {**self.defaults, **(params or {})}
+        classifier_params = {**classifier.defaults, **(classifier_params or {})}
+        return self.factory(classifier, classifier_params, params, seed, threads)
+
+
+def make_pipeline(classifier, model, sampler=None):
+    """Chain [StandardScaler if the classifier wants it] -> [sampler] -> model."""
+    from imblearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    steps = [("scale", StandardScaler())] if "scaling" in classifier.traits else []
+    if sampler is not None:
+        steps.append(("sampler", sampler))
+    return Pipeline([*steps, ("model", model)])
+
+
+def _baseline(classifier, cp, params, seed, threads):
+    return make_pipeline(classifier, classifier.build(cp, seed, threads))
+
+
+def _class_weight(classifier, cp, params, seed, threads):
+    model = classifier.build(cp, seed, threads, class_weight="balanced")
+    return make_pipeline(classifier, model)
+
+
+def _sampler_method(sampler_factory, class_weight=False):
+    """Method factory: ``sampler_factory(params, seed)`` before the classifier."""
+
+    def factory(classifier, cp, params, seed, threads):
+        extra = {"class_weight": "balanced"} if class_weight else {}
+        model = classifier.build(cp, seed, threads, **extra)
+        return make_pipeline(classifier, model, sampler_factory(params, seed))
+
+    return factory
+
+
+def _random_oversampler(params, seed):
+    from imblearn.over_sampling import RandomOverSampler
+
+    return RandomOverSampler(random_state=seed, **params)
+
+
+def _random_undersampler(params, seed):
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return RandomUnderSampler(random_state=seed, **params)
+
+
+def _smote(params, seed):
+    from imblearn.over_sampling import SMOTE
+
+    return SMOTE(random_state=seed, **params)
+
+
+def _adasyn(params, seed):
+    from imblearn.over_sampling import ADASYN
+
+    return ADASYN(random_state=seed, **params)
+
+
+def _borderline_smote(params, seed):
+    from imblearn.over_sampling import BorderlineSMOTE
+
+    return BorderlineSMOTE(random_state=seed, **params)
+
+
+def _smote_tomek(params, seed):
+    from imblearn.combine import SMOTETomek
+
+    return SMOTETomek(smote=_smote(params, seed), random_state=seed)
+
+
+def _smote_enn(params, seed):
+    from imblearn.combine import SMOTEENN
+
+    return SMOTEENN(smote=_smote(params, seed), random_state=seed)
+
+
+def _focal_loss(classifier, cp, params, seed, threads):
+    from imbench.focal import FocalLossClassifier
+
+    model = FocalLossClassifier(
+        **classifier.focal_params(cp), **params, random_state=seed
+    )
+    return make_pipeline(classifier, model)
+
+
+def _tuned_threshold(scoring_factory):
+    """Method factory: the baseline with its threshold tuned on training data."""
+
+    def factory(classifier, cp, params, seed, threads):
+        from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+
+        params = dict(params)
+        cv = StratifiedKFold(params.pop("cv_folds"), shuffle=True, random_state=seed)
+        return TunedThresholdClassifierCV(
+            _baseline(classifier, cp, {}, seed, threads),
+            scoring=scoring_factory(**params),
+            cv=cv,
+            random_state=seed,
+        )
+
+    return factory
+
+
+def _f1_scoring():
+    return "f1"
+
+
+def _cost_scoring(cost_ratio):
+    from sklearn.metrics import make_scorer
+
+    from imbench.metrics import expected_cost
+
+    return make_scorer(expected_cost, greater_is_better=False, cost_ratio=cost_ratio)
+
+
+def _undersample_ensemble(classifier, cp, params, seed, threads):
+    from imblearn.ensemble import BalancedBaggingClassifier
+    from imblearn.under_sampling import RandomUnderSampler
+
+    bagging = BalancedBaggingClassifier(
+        estimator=classifier.build(cp, seed, 1),
+        n_estimators=params["n_members"],
+        bootstrap=False,
+        sampler=RandomUnderSampler(),
+        random_state=seed,
+        n_jobs=threads,
+    )
+    return make_pipeline(classifier, bagging)
+
+
+def _balanced_random_forest(classifier, cp, params, seed, threads):
+    from imblearn.ensemble import BalancedRandomForestClassifier
+
+    forest = BalancedRandomForestClassifier(
+        **cp, **params, random_state=seed, n_jobs=threads
+    )
+    return make_pipeline(classifier, forest)
+
+
+def _easy_ensemble(classifier, cp, params, seed, threads):
+    from imblearn.ensemble import EasyEnsembleClassifier
+    from sklearn.ensemble import AdaBoostClassifier
+
+    booster = AdaBoostClassifier(
+        estimator=classifier.build(cp, seed, 1),
+        n_estimators=params["boosting_rounds"],
+        random_state=seed,
+    )
+    ensemble = EasyEnsembleClassifier(
+        n_estimators=params["n_members"],
+        estimator=booster,
+        random_state=seed,
+        n_jobs=threads,
+    )
+    return make_pipeline(classifier, ensemble)
+
+
+def _rusboost(classifier, cp, params, seed, threads):
+    from imblearn.ensemble import RUSBoostClassifier
+
+    booster = RUSBoostClassifier(
+        estimator=classifier.build(cp, seed, threads),
+        n_estimators=params["boosting_rounds"],
+        random_state=seed,
+    )
+    return make_pipeline(classifier, booster)
+
+
+_K = ("sampler__k_neighbors",)
+_SMOTE_IN_COMBINATION = ("sampler__smote__k_neighbors",)
+_SAMPLE_WEIGHT = frozenset({"sample_weight"})
+_CLASS_WEIGHT = frozenset({"class_weight"})
+
+METHODS = {
+    entry.name: entry
+    for entry in [
+        Method("baseline", _baseline, "the classifier as is"),
+        Method(
+            "class_weight",
+            _class_weight,
+            "class weights inversely proportional to class frequencies",
+            requires=_CLASS_WEIGHT,
+        ),
+        Method(
+            "random_oversample",
+            _sampler_method(_random_oversampler),
+            "duplicate random minority samples up to balance",
+        ),
+        Method(
+            "random_undersample",
+            _sampler_method(_random_undersampler),
+            "drop random majority samples down to balance",
+        ),
+        Method(
+            "smote",
+            _sampler_method(_smote),
+            "SMOTE: interpolate new minority samples between neighbours",
+            defaults={"k_neighbors": 5},
+            neighbour_params=_K,
+        ),
+        Method(
+            "smote_class_weight",
+            _sampler_method(_smote, class_weight=True),
+            "SMOTE part of the way, class weights for the rest",
+            defaults={"k_neighbors": 5, "sampling_strategy": 0.5},
+            requires=_CLASS_WEIGHT,
+            neighbour_params=_K,
+        ),
+        Method(
+            "adasyn",
+            _sampler_method(_adasyn),
+            "ADASYN: synthetic samples where the minority is hardest to learn",
+            defaults={"n_neighbors": 5},
+            neighbour_params=("sampler__n_neighbors",),
+        ),
+        Method(
+            "borderline_smote",
+            _sampler_method(_borderline_smote),
+            "SMOTE on minority samples near the class border",
+            defaults={"k_neighbors": 5, "m_neighbors": 10},
+            neighbour_params=_K,
+        ),
+        Method(
+            "smote_tomek",
+            _sampler_method(_smote_tomek),
+            "SMOTE, then remove Tomek links",
+            defaults={"k_neighbors": 5},
+            neighbour_params=_SMOTE_IN_COMBINATION,
+        ),
+        Method(
+            "smote_enn",
+            _sampler_method(_smote_enn),
+            "SMOTE, then clean with edited nearest neighbours",
+            defaults={"k_neighbors": 5},
+            neighbour_params=_SMOTE_IN_COMBINATION,
+        ),
+        Method(
+            "focal_loss",
+            _focal_loss,
+            "the classifier's model trained with the focal loss",
+            defaults={"gamma": 2.0, "alpha": 0.25},
+            requires=frozenset({"focal"}),
+        ),
+        Method(
+            "threshold_f1",
+            _tuned_threshold(_f1_scoring),
+            "baseline, threshold maximising F1 in inner cross-validation",
+            defaults={"cv_folds": 3},
+        ),
+        Method(
+            "threshold_cost",
+            _tuned_threshold(_cost_scoring),
+            "baseline, threshold minimising expected cost in inner cross-validation",
+            defaults={"cv_folds": 3, "cost_ratio": 10.0},
+        ),
+        Method(
+            "undersample_ensemble",
+            _undersample_ensemble,
+            "average of models each trained on a different random undersample",
+            defaults={"n_members": 10},
+            keeps_members=True,
+        ),
+        Method(
+            "balanced_random_forest",
+            _balanced_random_forest,
+            "random forest whose trees each see a balanced bootstrap",
+            requires=frozenset({"forest"}),
+        ),
+        Method(
+            "easy_ensemble",
+            _easy_ensemble,
+            "EasyEnsemble: AdaBoost learners on balanced undersamples",
+            defaults={"n_members": 10, "boosting_rounds": 10},
+            requires=_SAMPLE_WEIGHT,
+        ),
+        Method(
+            "rusboost",
+            _rusboost,
+            "RUSBoost: AdaBoost with random undersampling at each round",
+            defaults={"boosting_rounds": 10},
+            requires=_SAMPLE_WEIGHT,
+        ),
+    ]
+}

@@ -1,0 +1,118 @@
+"""Metrics computed from stored probabilities.
+
+Decision metrics are closed-form functions of the confusion counts, vectorised over many
+thresholds at once (scikit-learn's metric functions take one threshold per call, which
+is too slow for every fold x threshold rule x metric); tests check each formula against
+scikit-learn and imbalanced-learn. Ranking and probability metrics call scikit-learn.
+"""
+
+import numpy as np
+
+DECISION_METRICS = (
+    "accuracy",
+    "balanced_accuracy",
+    "precision",
+    "recall",
+    "specificity",
+    "f1",
+    "f1_macro",
+    "f1_weighted",
+    "f1_micro",
+    "g_mean",
+    "mcc",
+)
+PROBABILITY_METRICS = ("roc_auc", "average_precision", "brier", "log_loss")
+
+
+def cost_metric(cost_ratio):
+    """Name of the expected-cost metric at FN:FP cost ratio ``cost_ratio``."""
+    return f"expected_cost_{cost_ratio:g}"
+
+
+def expected_cost(y_true, y_pred, cost_ratio=10.0):
+    """Mean cost per sample when a false positive costs 1 and a false negative
+    ``cost_ratio``; correct decisions cost nothing."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    false_negatives = np.sum((y_true == 1) & (y_pred == 0))
+    false_positives = np.sum((y_true == 0) & (y_pred == 1))
+    return (cost_ratio * false_negatives + false_positives) / len(y_true)
+
+
+def confusion_counts(y_true, scores, thresholds):
+    """Confusion counts when predicting positive iff ``score >= threshold``.
+
+    Returns
+    -------
+    tp, fp, tn, fn : ndarray of shape (len(thresholds),)
+    """
+    y_true = np.asarray(y_true).astype(bool)
+    predicted = np.asarray(scores)[None, :] >= np.asarray(thresholds)[:, None]
+    tp = (predicted & y_true).sum(axis=1)
+    fp = predicted.sum(axis=1) - tp
+    positives, negatives = y_true.sum(), (~y_true).sum()
+    return tp, fp, negatives - fp, positives - tp
+
+
+def _ratio(numerator, denominator):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.maximum(denominator, 1), np.nan)
+
+
+def decision_metrics(tp, fp, tn, fn, cost_ratios=()):
+    """Decision metrics from confusion counts (arrays broadcast together).
+
+    Undefined values follow scikit-learn where it has a convention (F1 is 0 when there
+    are no true positives, MCC is 0 when a margin is empty) and are NaN otherwise
+    (precision with no positive prediction).
+
+    Returns
+    -------
+    dict of str to ndarray
+        One entry per name in ``DECISION_METRICS`` and one per cost ratio.
+    """
+    tp, fp, tn, fn = (np.asarray(count, dtype=np.float64) for count in (tp, fp, tn, fn))
+    n = tp + fp + tn + fn
+    recall = _ratio(tp, tp + fn)
+    specificity = _ratio(tn, tn + fp)
+    f1_positive = np.nan_to_num(_ratio(2 * tp, 2 * tp + fp + fn))
+    f1_negative = np.nan_to_num(_ratio(2 * tn, 2 * tn + fp + fn))
+    margins = (tp + fp) * (tp + fn) * (tn + fp) * (tn + fn)
+    mcc = np.nan_to_num(_ratio(tp * tn - fp * fn, np.sqrt(margins)))
+    values = {
+        "accuracy": (tp + tn) / n,
+        "balanced_accuracy": (recall + specificity) / 2,
+        "precision": _ratio(tp, tp + fp),
+        "recall": recall,
+        "specificity": specificity,
+        "f1": f1_positive,
+        "f1_macro": (f1_positive + f1_negative) / 2,
+        "f1_weighted": ((tp + fn) * f1_positive + (tn + fp) * f1_negative) / n,
+        "f1_micro": (tp + tn) / n,
+        "g_mean": np.sqrt(recall * specificity),
+        "mcc": mcc,
+    }
+    for ratio in cost_ratios:
+        values[cost_metric(ratio)] = (ratio * fn + fp) / n
+    return values
+
+
+def probability_metrics(y_true, proba):
+    """ROC-AUC, average precision, Brier score and log loss of positive-class
+    probabilities; a metric that is undefined (one class only) is NaN."""
+    from sklearn.metrics import (
+        average_precision_score,
+        brier_score_loss,
+        log_loss,
+        roc_auc_score,
+    )
+
+    y_true = np.asarray(y_true)
+    both_classes = 0 < y_true.sum() < len(y_true)
+    return {
+        "roc_auc": roc_auc_score(y_true, proba) if both_classes else np.nan,
+        "average_precision": average_precision_score(y_true, proba)
+        if both_classes
+        else np.nan,
+        "brier": brier_score_loss(y_true, proba),
+        "log_loss": log_loss(y_true, proba, labels=[0, 1]),
+    }

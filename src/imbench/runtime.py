@@ -1,0 +1,74 @@
+"""What every workflow script needs: a log file, pinned threads, provenance."""
+
+import contextlib
+import logging
+import os
+import platform
+import subprocess
+from importlib import metadata
+
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+PACKAGES = ("imbench", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "pandas")
+
+
+@contextlib.contextmanager
+def job(log_path, threads=1):
+    """Run a job's body with logging to ``log_path`` and ``threads`` threads at most.
+
+    BLAS and OpenMP pools are limited with threadpoolctl (they may already be loaded)
+    and the environment is set for any worker process the job starts. An exception is
+    logged with its traceback before it propagates.
+    """
+    from threadpoolctl import threadpool_limits
+
+    for variable in THREAD_VARIABLES:
+        os.environ[variable] = str(threads)
+    handler = logging.FileHandler(log_path, mode="w")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.captureWarnings(True)
+    try:
+        with threadpool_limits(limits=threads):
+            yield logging.getLogger("imbench")
+    except BaseException:
+        logging.getLogger("imbench").exception("job failed")
+        raise
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def package_versions():
+    """Versions of the packages results depend on, and of Python."""
+    versions = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def git_commit(directory="."):
+    """The checked-out commit of ``directory`` (with ``-dirty`` when modified), or
+    None outside a git checkout."""
+    try:
+        commit = subprocess.run(
+            ["git", "describe", "--always", "--dirty", "--abbrev=40"],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit or None

@@ -1,0 +1,221 @@
+"""Aggregated tables: the tidy long table, the summary per positive rate, cell statuses.
+
+Tables are written sorted and with a fixed float format, so the same results give the
+same bytes whatever order the jobs ran in.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from imbench.io import read_table_with_meta
+from imbench.runtime import package_versions
+
+FLOAT_FORMAT = "%.10g"
+CELL_KEYS = ["dataset", "classifier", "method"]
+GROUP_KEYS = [
+    "source",
+    "positive_rate",
+    "classifier",
+    "method",
+    "threshold_rule",
+    "metric",
+]
+
+
+def load_metrics(paths):
+    """Concatenate per-dataset metric files; returns ``(metrics, cells, datasets)``."""
+    frames, cells, datasets = [], [], []
+    for path in paths:
+        table, meta = read_table_with_meta(path)
+        info = meta["dataset"]
+        rate = (
+            info["rate"]
+            if info["rate"] is not None
+            else round(info["realized_rate"], 4)
+        )
+        name = Path(path).stem
+        datasets.append(
+            {
+                "dataset": name,
+                "source": info["source"],
+                "positive_rate": rate,
+                "realized_rate": info["realized_rate"],
+                "n_samples": info["n_samples"],
+                "n_positive": info["n_positive"],
+                "n_features": info["n_features"],
+            }
+        )
+        frames.append(
+            table.to_pandas().assign(source=info["source"], positive_rate=rate)
+        )
+        cells.extend(meta["cells"])
+    return pd.concat(frames, ignore_index=True), cells, pd.DataFrame(datasets)
+
+
+def cell_table(cells, not_applicable, datasets):
+    """Status of every configured cell: ok, failed or not_applicable, with a reason;
+    cells the plan ruled out (a classifier lacks what a method needs) included."""
+    rows = list(cells)
+    for classifier, method, reason in not_applicable:
+        rows.extend(
+            {
+                "dataset": dataset,
+                "classifier": classifier,
+                "method": method,
+                "status": "not_applicable",
+                "reason": reason,
+            }
+            for dataset in datasets
+        )
+    return pd.DataFrame(rows, columns=[*CELL_KEYS, "status", "reason"]).sort_values(
+        CELL_KEYS, ignore_index=True
+    )
+
+
+def _interval(values):
+    """95% t-interval of the mean of ``values``."""
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
+        return np.nan, np.nan
+    half = (
+        stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    )
+    return values.mean() - half, values.mean() + half
+
+
+def summarise(metrics):
+    """Mean, standard deviation and 95% interval per positive rate.
+
+    The mean and standard deviation run over all folds of all dataset instances; the
+    interval treats each dataset instance (its mean over folds) as one observation, as
+    instances are independent and folds are not. With a single instance it falls back
+    to the folds, and ``interval_over`` says which.
+    """
+    per_dataset = (
+        metrics.groupby([*GROUP_KEYS, "dataset"], sort=True)["value"]
+        .mean()
+        .reset_index()
+    )
+    rows = []
+    instance_groups = per_dataset.groupby(GROUP_KEYS, sort=True)["value"]
+    for key, values in metrics.groupby(GROUP_KEYS, sort=True)["value"]:
+        instance_means = instance_groups.get_group(key).to_numpy()
+        over = "datasets" if len(instance_means) > 1 else "folds"
+        low, high = _interval(
+            instance_means if over == "datasets" else values.to_numpy()
+        )
+        rows.append(
+            (
+                *key,
+                values.count(),
+                len(instance_means),
+                values.mean(),
+                values.std(),
+                low,
+                high,
+                over,
+            )
+        )
+    columns = [
+        *GROUP_KEYS,
+        "n_folds",
+        "n_datasets",
+        "mean",
+        "std",
+        "ci_low",
+        "ci_high",
+        "interval_over",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _headline_column(summary, entry):
+    metric, _, rule = entry.partition("@")
+    chosen = summary[
+        (summary["metric"] == metric) & (summary["threshold_rule"] == (rule or "none"))
+    ]
+    text = (
+        chosen["mean"].map("{:.3f}".format) + " ± " + chosen["std"].map("{:.3f}".format)
+    )
+    return pd.Series(
+        text.to_numpy(),
+        index=pd.MultiIndex.from_frame(chosen[["classifier", "method"]]),
+        name=entry,
+    )
+
+
+def summary_markdown(summary, cells, headline):
+    """Markdown: one table per source and positive rate, rows classifier x method,
+    columns the headline metrics as mean ± sd; then cells that did not run."""
+    parts = [
+        "# imbench summary",
+        "",
+        "Mean ± standard deviation over folds and dataset seeds. `metric@rule` is a "
+        "decision metric at a threshold rule (`default` = 0.5, `own` = the "
+        "method's, `tuned_*` = chosen on training data). Full numbers with 95% "
+        "intervals: `summary.csv`.",
+        "",
+    ]
+    for (source, rate), group in summary.groupby(
+        ["source", "positive_rate"], sort=True
+    ):
+        columns = [_headline_column(group, entry) for entry in headline]
+        table = pd.concat(columns, axis=1).sort_index().fillna("n/a")
+        parts += [
+            f"## {source}, positive rate {rate:g}",
+            "",
+            table.reset_index().to_markdown(index=False),
+            "",
+        ]
+    skipped = cells[cells["status"] != "ok"].drop_duplicates(
+        ["classifier", "method", "status", "reason"]
+    )
+    if len(skipped):
+        parts += [
+            "## Cells without results",
+            "",
+            skipped[["classifier", "method", "status", "reason"]].to_markdown(
+                index=False
+            ),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def write_csv(frame, path):
+    """CSV with a fixed float format and Unix newlines."""
+    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+
+def aggregate(metric_paths, outputs, not_applicable, headline, provenance):
+    """Write every aggregated table (``outputs`` maps a table name to its path)."""
+    metrics, cells, datasets = load_metrics(metric_paths)
+    cells = cell_table(cells, not_applicable, datasets["dataset"])
+    metrics = metrics.sort_values(
+        [*CELL_KEYS, "repeat", "fold", "threshold_rule", "metric"], ignore_index=True
+    )
+    long_columns = [
+        "dataset",
+        "source",
+        "positive_rate",
+        "classifier",
+        "method",
+        "repeat",
+        "fold",
+        "threshold_rule",
+        "metric",
+        "value",
+    ]
+    write_csv(metrics[long_columns], outputs["long"])
+    summary = summarise(metrics)
+    write_csv(summary, outputs["summary"])
+    Path(outputs["markdown"]).write_text(summary_markdown(summary, cells, headline))
+    write_csv(cells, outputs["cells"])
+    write_csv(datasets.sort_values("dataset", ignore_index=True), outputs["datasets"])
+    Path(outputs["provenance"]).write_text(
+        json.dumps({**provenance, "packages": package_versions()}, indent=2, sort_keys=True) + "\n"
+    )

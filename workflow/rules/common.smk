@@ -1,0 +1,59 @@
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from imbench.config import Cell, ConfigError, build_plan, config_hash
+from imbench.runtime import git_commit
+
+
+try:
+    PLAN = build_plan(
+        config,
+        Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
+    )
+except ConfigError as error:
+    sys.exit(f"imbench: config error: {error}")
+
+CELLS_BY_DATASET = defaultdict(list)
+for cell in PLAN.cells:
+    CELLS_BY_DATASET[cell.dataset].append(cell)
+
+TABLES = {
+    "long": "results/tables/metrics_long.csv",
+    "summary": "results/tables/summary.csv",
+    "markdown": "results/tables/summary.md",
+    "cells": "results/tables/cells.csv",
+    "datasets": "results/tables/datasets.csv",
+    "provenance": "results/tables/provenance.json",
+}
+
+
+def one_of(names):
+    """Wildcard constraint matching exactly the given names."""
+    return "|".join(re.escape(name) for name in sorted(names))
+
+
+wildcard_constraints:
+    dataset=one_of(PLAN.datasets),
+    classifier=one_of(PLAN.config["classifiers"]),
+    method=one_of(PLAN.config["methods"]),
+
+
+def predictions_of(wildcards):
+    """Prediction files of every cell of a dataset."""
+    return [
+        f"results/predictions/{c.dataset}/{c.classifier}/{c.method}.parquet"
+        for c in CELLS_BY_DATASET[wildcards.dataset]
+    ]
+
+
+def fit_params(wildcards):
+    return PLAN.fit_params(Cell(wildcards.dataset, wildcards.classifier, wildcards.method))
+
+
+def provenance():
+    return {
+        "config_hash": config_hash(PLAN.config),
+        "git_commit": git_commit(workflow.basedir),
+    }
