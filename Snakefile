@@ -1,10 +1,12 @@
 """imbench: which class-imbalance handling works when.
 
-Run with ``snakemake --cores all``; another config with ``--configfile``.
+``snakemake --cores all`` runs config/config.yaml; ``--configfile other.yaml`` runs
+another config instead of it (not merged into it).
 """
 
+if not workflow.overwrite_configfiles:
 
-configfile: "config/config.yaml"
+    configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
@@ -14,6 +16,6 @@ include: "workflow/rules/evaluate.smk"
 
 
 rule all:
+    default_target: True
     input:
         TABLES.values(),
-    default_target: True

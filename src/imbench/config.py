@@ -87,15 +87,17 @@ class Plan:
     def fit_params(self, cell):
         """Everything a fit job depends on, so that changing it reruns only that job."""
         config = self.config
-        return {
-            "classifier_params": config["classifiers"][cell.classifier]["params"],
-            "method_params": config["methods"][cell.method],
-            "seed": seed_from(
-                config["seed"], cell.dataset, cell.classifier, cell.method
-            ),
-            "cv": {**config["cv"], "seed": self.dataset_seed(cell.dataset, "cv")},
-            "thresholds": config["thresholds"],
-        }
+        return canonical(
+            {
+                "classifier_params": config["classifiers"][cell.classifier]["params"],
+                "method_params": config["methods"][cell.method],
+                "seed": seed_from(
+                    config["seed"], cell.dataset, cell.classifier, cell.method
+                ),
+                "cv": {**config["cv"], "seed": self.dataset_seed(cell.dataset, "cv")},
+                "thresholds": config["thresholds"],
+            }
+        )
 
     def threshold_rules(self):
         """Names of the rules a fold's threshold is chosen by, besides the method's
@@ -108,6 +110,12 @@ class Plan:
         if self.config["thresholds"]["strategy"] == "none":
             return []
         return ["f1", *self.config["thresholds"]["cost_ratios"]]
+
+
+def canonical(value):
+    """``value`` with every mapping's keys sorted, so that Snakemake's record of a
+    job's parameters does not change with the order keys were written in."""
+    return json.loads(json.dumps(value, sort_keys=True))
 
 
 def config_hash(config):
@@ -286,7 +294,9 @@ def build_plan(config, schema_path, base_dir="."):
     if not specs:
         raise ConfigError("datasets: no dataset is configured")
     for name, spec in specs:
-        plan.datasets[name] = {**spec, "seed": plan.dataset_seed(name, "data")}
+        plan.datasets[name] = canonical(
+            {**spec, "seed": plan.dataset_seed(name, "data")}
+        )
     for classifier_name, entry in config["classifiers"].items():
         chosen = entry["methods"]
         chosen = list(config["methods"]) if chosen == "all" else chosen

@@ -89,10 +89,33 @@ def adapt_neighbours(estimator, y, neighbour_params):
     params = estimator.get_params()
     notes = []
     for name in neighbour_params:
-        if params[name] > minority - 1:
+        if name in params and params[name] > minority - 1:
             estimator.set_params(**{name: minority - 1})
             notes.append(f"{name} {params[name]} -> {minority - 1}")
     return notes
+
+
+def skip_reached_sampler(estimator, y):
+    """Replace the pipeline's sampler by ``passthrough`` when ``y`` is already at least
+    as balanced as a numeric ``sampling_strategy`` asks (imbalanced-learn would raise).
+
+    Returns
+    -------
+    list of str
+        A note when the sampler was skipped.
+    """
+    params = estimator.get_params()
+    ratio = min(np.sum(y == 1), np.sum(y == 0)) / max(np.sum(y == 1), np.sum(y == 0))
+    for name, value in params.items():
+        if (
+            name.startswith("sampler__")
+            and name.endswith("sampling_strategy")
+            and isinstance(value, float)
+            and ratio >= value
+        ):
+            estimator.set_params(sampler="passthrough")
+            return [f"sampler skipped: minority:majority {ratio:.3f} >= {name} {value}"]
+    return []
 
 
 def member_probabilities(estimator, X):
@@ -111,7 +134,8 @@ def member_probabilities(estimator, X):
 
 
 def _fit(estimator, X, y, neighbour_params):
-    notes = adapt_neighbours(estimator, y, neighbour_params)
+    notes = skip_reached_sampler(estimator, y)
+    notes += adapt_neighbours(estimator, y, neighbour_params)
     start = time.perf_counter()
     estimator.fit(X, y)
     return notes, time.perf_counter() - start
@@ -120,6 +144,14 @@ def _fit(estimator, X, y, neighbour_params):
 def empty_predictions():
     """A predictions table with no rows, for cells that produced none."""
     return _frame(0, 0, "test", -1, np.array([], np.int32), np.array([], np.int8), [])
+
+
+def _predict(model, X, y, rows, key, keep_members):
+    """Predictions of a fitted ``model`` on ``rows``, keyed (repeat, fold, role,
+    split)."""
+    proba = model.predict_proba(X[rows])[:, 1]
+    members = member_probabilities(model, X[rows]) if keep_members else None
+    return _frame(*key, rows, y, proba, members)
 
 
 def _frame(repeat, fold, role, split, index, y, proba, members=None):
@@ -170,34 +202,29 @@ def cross_validate(
         model = clone(estimator)
         notes, fit_time = _fit(model, X[train], y[train], neighbour_params)
         start = time.perf_counter()
-        proba = model.predict_proba(X[test])[:, 1]
+        frames.append(
+            _predict(model, X, y, test, (repeat, fold, "test", -1), keep_members)
+        )
         predict_time = time.perf_counter() - start
-        members = member_probabilities(model, X[test]) if keep_members else None
-        frames.append(_frame(repeat, fold, "test", -1, test, y, proba, members))
+        validation_time = 0.0
         inner_seed = seed_from(cv["seed"], "validation", repeat, fold)
         for split, (fit_rows, held_out) in enumerate(
             validation_splits(y[train], validation, inner_seed)
         ):
             inner = clone(estimator)
-            _fit(inner, X[train[fit_rows]], y[train[fit_rows]], neighbour_params)
-            held = train[held_out]
-            frames.append(
-                _frame(
-                    repeat,
-                    fold,
-                    "validation",
-                    split,
-                    held,
-                    y,
-                    inner.predict_proba(X[held])[:, 1],
-                )
-            )
+            fit_rows, held_out = train[fit_rows], train[held_out]
+            validation_time += _fit(inner, X[fit_rows], y[fit_rows], neighbour_params)[
+                1
+            ]
+            key = (repeat, fold, "validation", split)
+            frames.append(_predict(inner, X, y, held_out, key, keep_members))
         folds.append(
             {
                 "repeat": repeat,
                 "fold": fold,
                 "fit_time": fit_time,
                 "predict_time": predict_time,
+                "validation_fit_time": validation_time,
                 "own_threshold": getattr(model, "best_threshold_", None),
                 "train_positive_rate": float(y[train].mean()),
                 "adaptations": notes,

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 
 from imbench.classifiers import CLASSIFIERS
+from imbench.config import config_hash
 from imbench.datasets import make_dataset, read_dataset, write_dataset
 from imbench.evaluation import evaluate_cell
 from imbench.fitting import NotApplicable, cross_validate, empty_predictions
@@ -49,7 +50,7 @@ def fit_job(dataset_path, output, dataset, classifier, method, params, threads=1
         "classifier": classifier,
         "method": method,
         "params": params,
-        "provenance": package_versions(),
+        "provenance": {**package_versions(), "params_hash": config_hash(params)},
         "status": "ok",
         "reason": "",
         "folds": [],

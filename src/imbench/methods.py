@@ -160,7 +160,11 @@ def _tuned_threshold(scoring_factory):
 
 
 def _f1_scoring():
-    return "f1"
+    from sklearn.metrics import make_scorer
+
+    from imbench.metrics import positive_f1
+
+    return make_scorer(positive_f1)
 
 
 def _cost_scoring(cost_ratio):

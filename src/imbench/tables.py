@@ -15,6 +15,11 @@ from imbench.io import read_table_with_meta
 from imbench.runtime import package_versions
 
 FLOAT_FORMAT = "%.10g"
+MARKDOWN_INTRO = """\
+Mean ± standard deviation over folds and dataset seeds; n/a where a metric is undefined
+(e.g. no threshold can be tuned on constant scores). `metric@rule` is a decision metric
+at a threshold rule: `default` = 0.5, `own` = the method's, `tuned_*` = chosen on
+training data. Full numbers with 95% intervals: `summary.csv`."""
 CELL_KEYS = ["dataset", "classifier", "method"]
 GROUP_KEYS = [
     "source",
@@ -138,11 +143,12 @@ def _headline_column(summary, entry):
     chosen = summary[
         (summary["metric"] == metric) & (summary["threshold_rule"] == (rule or "none"))
     ]
-    text = (
-        chosen["mean"].map("{:.3f}".format) + " ± " + chosen["std"].map("{:.3f}".format)
-    )
+    text = [
+        "n/a" if np.isnan(mean) else f"{mean:.3f} ± {std:.3f}"
+        for mean, std in zip(chosen["mean"], chosen["std"].fillna(0), strict=True)
+    ]
     return pd.Series(
-        text.to_numpy(),
+        text,
         index=pd.MultiIndex.from_frame(chosen[["classifier", "method"]]),
         name=entry,
     )
@@ -154,10 +160,7 @@ def summary_markdown(summary, cells, headline):
     parts = [
         "# imbench summary",
         "",
-        "Mean ± standard deviation over folds and dataset seeds. `metric@rule` is a "
-        "decision metric at a threshold rule (`default` = 0.5, `own` = the "
-        "method's, `tuned_*` = chosen on training data). Full numbers with 95% "
-        "intervals: `summary.csv`.",
+        MARKDOWN_INTRO,
         "",
     ]
     for (source, rate), group in summary.groupby(
@@ -217,5 +220,8 @@ def aggregate(metric_paths, outputs, not_applicable, headline, provenance):
     write_csv(cells, outputs["cells"])
     write_csv(datasets.sort_values("dataset", ignore_index=True), outputs["datasets"])
     Path(outputs["provenance"]).write_text(
-        json.dumps({**provenance, "packages": package_versions()}, indent=2, sort_keys=True) + "\n"
+        json.dumps(
+            {**provenance, "packages": package_versions()}, indent=2, sort_keys=True
+        )
+        + "\n"
     )

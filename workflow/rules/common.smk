@@ -6,7 +6,6 @@ from pathlib import Path
 from imbench.config import Cell, ConfigError, build_plan, config_hash
 from imbench.runtime import git_commit
 
-
 try:
     PLAN = build_plan(
         config,
@@ -49,7 +48,9 @@ def predictions_of(wildcards):
 
 
 def fit_params(wildcards):
-    return PLAN.fit_params(Cell(wildcards.dataset, wildcards.classifier, wildcards.method))
+    return PLAN.fit_params(
+        Cell(wildcards.dataset, wildcards.classifier, wildcards.method)
+    )
 
 
 def provenance():

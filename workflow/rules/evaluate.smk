@@ -4,12 +4,14 @@ rule evaluate:
         predictions=predictions_of,
     output:
         "results/metrics/{dataset}.parquet",
+    log:
+        "results/logs/evaluate/{dataset}.log",
+    conda:
+        "../envs/imbench.yaml"
     params:
         criteria=PLAN.criteria(),
         cost_ratios=PLAN.config["thresholds"]["cost_ratios"],
         grid_size=PLAN.config["thresholds"]["grid_size"],
-    log:
-        "results/logs/evaluate/{dataset}.log",
     script:
         "../scripts/evaluate.py"
 
@@ -19,11 +21,13 @@ rule aggregate:
         expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets),
     output:
         **TABLES,
+    log:
+        "results/logs/aggregate.log",
+    conda:
+        "../envs/imbench.yaml"
     params:
         not_applicable=PLAN.not_applicable,
         headline=PLAN.config["tables"]["headline"],
         provenance=provenance(),
-    log:
-        "results/logs/aggregate.log",
     script:
         "../scripts/aggregate.py"

@@ -3,10 +3,12 @@ rule fit:
         "results/datasets/{dataset}.parquet",
     output:
         "results/predictions/{dataset}/{classifier}/{method}.parquet",
-    params:
-        fit=fit_params,
-    threads: 1
     log:
         "results/logs/fit/{dataset}/{classifier}/{method}.log",
+    conda:
+        "../envs/imbench.yaml"
+    threads: 1
+    params:
+        fit=fit_params,
     script:
         "../scripts/fit.py"

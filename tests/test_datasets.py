@@ -1,0 +1,189 @@
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn.datasets
+from imblearn.datasets._zenodo import MAP_NAME_ID
+
+from imbench.datasets import (
+    BUILTIN_CLASS_COUNTS,
+    DatasetError,
+    builtin,
+    counts_at_rate,
+    imblearn_benchmark,
+    make_dataset,
+    read_dataset,
+    synthetic,
+    user_file,
+    write_dataset,
+)
+
+GENERATOR = {"n_samples": 1000, "n_features": 5, "n_informative": 3, "n_redundant": 1}
+
+
+@pytest.mark.parametrize("rate", [0.005, 0.01, 0.05, 0.25, 0.5])
+@pytest.mark.parametrize("noise", [0.0, 0.05, 0.2])
+def test_synthetic_hits_the_target_rate_despite_label_noise(rate, noise):
+    X, y = synthetic(rate, seed=3, label_noise=noise, **GENERATOR)
+    assert X.shape == (1000, 5)
+    assert y.sum() == round(rate * 1000)
+
+
+def test_flip_y_would_have_missed_the_target():
+    _, y = sklearn.datasets.make_classification(
+        20_000, weights=[0.99], flip_y=0.05, random_state=0
+    )
+    assert y.mean() > 0.03  # why synthetic() does not use flip_y
+
+
+def test_label_noise_makes_labels_independent_of_features():
+    clean_X, clean_y = synthetic(0.3, seed=1, label_noise=0.0, **GENERATOR)
+    noisy_X, noisy_y = synthetic(0.3, seed=1, label_noise=0.3, **GENERATOR)
+    np.testing.assert_array_equal(clean_X, noisy_X)
+    changed = np.mean(clean_y != noisy_y)
+    assert 0.05 < changed < 0.3
+
+
+def test_synthetic_is_reproducible_and_seeded():
+    first = synthetic(0.1, seed=5, **GENERATOR)
+    np.testing.assert_array_equal(first[0], synthetic(0.1, seed=5, **GENERATOR)[0])
+    assert not np.array_equal(first[0], synthetic(0.1, seed=6, **GENERATOR)[0])
+
+
+@pytest.mark.parametrize("loader", sorted(BUILTIN_CLASS_COUNTS))
+def test_builtin_class_counts_match_the_loaders(loader):
+    _, labels = getattr(sklearn.datasets, f"load_{loader}")(return_X_y=True)
+    values, counts = np.unique(labels, return_counts=True)
+    assert (
+        dict(zip(values.tolist(), counts.tolist(), strict=True))
+        == (BUILTIN_CLASS_COUNTS[loader])
+    )
+
+
+@pytest.mark.parametrize("rate", [0.05, 0.3725, 0.5, 0.8])
+def test_builtin_reaches_rates_below_and_above_its_own(rate):
+    _X, y = builtin("breast_cancer", 0, rate, seed=0)
+    assert y.mean() == pytest.approx(rate, abs=0.01)
+    n_negative, n_positive = counts_at_rate(212, 357, rate)
+    assert (len(y) - y.sum(), y.sum()) == (n_negative, n_positive)
+    assert n_negative == 357 or n_positive == 212  # only one class is subsampled
+
+
+def test_dataset_round_trips_through_parquet(tmp_path):
+    spec = {
+        "kind": "synthetic",
+        "source": "synthetic",
+        "rate": 0.1,
+        "seed": 4,
+        "generator": GENERATOR,
+    }
+    X, y, info = make_dataset(spec)
+    assert info["realized_rate"] == 0.1 and info["n_positive"] == 100
+    write_dataset(tmp_path / "d.parquet", X, y, info)
+    X2, y2, info2 = read_dataset(tmp_path / "d.parquet")
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert info2 == info
+
+
+def write_csv(tmp_path, frame, name="data.csv"):
+    path = tmp_path / name
+    frame.to_csv(path, index=False)
+    return path
+
+
+def good_frame():
+    return pd.DataFrame(
+        {"a": [1.0, 2, 3, 4], "b": [0, 1, 0, 1], "label": ["x", "y"] * 2}
+    )
+
+
+def test_user_file_with_string_labels_and_positive_label(tmp_path):
+    X, y = user_file(write_csv(tmp_path, good_frame()), "label", "y")
+    assert X.shape == (4, 2)
+    np.testing.assert_array_equal(y, [0, 1, 0, 1])
+
+
+def test_user_parquet_file(tmp_path):
+    path = tmp_path / "data.parquet"
+    good_frame().assign(label=[0, 1, 0, 1]).to_parquet(path)
+    _, y = user_file(path, "label")
+    np.testing.assert_array_equal(y, [0, 1, 0, 1])
+
+
+@pytest.mark.parametrize(
+    "change,target,positive,message",
+    [
+        (
+            lambda f: f.assign(a=["p", "q", "r", "s"]),
+            "label",
+            "y",
+            "'a' is not numeric",
+        ),
+        (lambda f: f.assign(a=[1.0, np.nan, 3, 4]), "label", "y", "'a' has missing"),
+        (lambda f: f.assign(a=[1.0, np.inf, 3, 4]), "label", "y", "infinite"),
+        (lambda f: f.assign(label=["x"] * 4), "label", "x", "exactly two classes"),
+        (lambda f: f.assign(label=["x", "y", "z", "x"]), "label", "x", "found 3"),
+        (lambda f: f, "missing", "y", "no target column 'missing'"),
+        (lambda f: f, "label", None, "set positive_label"),
+        (lambda f: f, "label", "q", "positive_label 'q' is not a class"),
+        (
+            lambda f: f.assign(label=[None, "x", "y", "x"]),
+            "label",
+            "x",
+            "missing values",
+        ),
+    ],
+)
+def test_bad_user_files_name_file_and_column(
+    tmp_path, change, target, positive, message
+):
+    path = write_csv(tmp_path, change(good_frame()))
+    with pytest.raises(DatasetError, match=message) as raised:
+        user_file(path, target, positive)
+    assert str(path) in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
+def test_unreadable_and_unknown_files(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DatasetError, match="cannot read"):
+        user_file(empty, "label")
+    with pytest.raises(DatasetError, match=r"not a \.csv or \.parquet"):
+        user_file(tmp_path / "data.xlsx", "label")
+
+
+@pytest.fixture
+def imblearn_cache(tmp_path):
+    """A cache laid out as imbalanced-learn's download leaves it, with one dataset."""
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(50, 3))
+    label = np.where(np.arange(50) < 8, 1, -1)
+    zenodo = tmp_path / "zenodo"
+    zenodo.mkdir()
+    np.savez(zenodo / f"x{MAP_NAME_ID['ecoli']}data.npz", data=data, label=label)
+    return tmp_path
+
+
+def test_imblearn_dataset_from_a_local_cache(imblearn_cache):
+    X, y = imblearn_benchmark("ecoli", imblearn_cache, download=False)
+    assert X.shape == (50, 3)
+    assert y.sum() == 8 and set(np.unique(y)) == {0, 1}
+
+
+def test_imblearn_dataset_not_cached_and_not_downloadable(tmp_path):
+    with pytest.raises(DatasetError, match="'ecoli' is not in the cache"):
+        imblearn_benchmark("ecoli", tmp_path, download=False)
+
+
+def test_imblearn_dataset_offline_download_fails_clearly(tmp_path, monkeypatch):
+    from urllib.error import URLError
+
+    import imblearn.datasets._zenodo as zenodo
+
+    def offline(url):
+        raise URLError("no network")
+
+    monkeypatch.setattr(zenodo, "urlopen", offline)
+    with pytest.raises(DatasetError, match="could not be downloaded"):
+        imblearn_benchmark("ecoli", tmp_path, download=True)

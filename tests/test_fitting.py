@@ -1,0 +1,138 @@
+"""Cross-validation structure and the proof that nothing learns from a test fold."""
+
+import numpy as np
+import pytest
+from imblearn import FunctionSampler
+from imblearn.over_sampling import SMOTE
+from imblearn.pipeline import Pipeline
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from imbench.classifiers import CLASSIFIERS
+from imbench.evaluation import evaluate_cell
+from imbench.fitting import cross_validate, outer_splits
+from imbench.methods import METHODS
+
+CV = {"folds": 4, "repeats": 2, "seed": 11}
+INNER = {"strategy": "inner_cv", "inner_folds": 3}
+
+
+@pytest.fixture
+def identified(imbalanced):
+    """The dataset with its row number as the first feature."""
+    X, y = imbalanced
+    return np.column_stack([np.arange(len(y)), X]), y
+
+
+def recording_pipeline(seen):
+    def record(X, y):
+        seen.append(X[:, 0].astype(int))
+        return X, y
+
+    return Pipeline(
+        [
+            ("record", FunctionSampler(func=record, validate=False)),
+            ("scale", StandardScaler()),
+            ("sampler", SMOTE(random_state=0)),
+            ("model", LogisticRegression()),
+        ]
+    )
+
+
+def test_resampling_and_validation_fits_see_training_rows_only(identified):
+    X, y = identified
+    seen = []
+    cross_validate(X, y, recording_pipeline(seen), CV, INNER)
+    fits_per_fold = 1 + INNER["inner_folds"]
+    splits = list(outer_splits(y, CV["folds"], CV["repeats"], CV["seed"]))
+    assert len(seen) == len(splits) * fits_per_fold
+    for i, (_, _, train, test) in enumerate(splits):
+        outer, *inner = seen[i * fits_per_fold : (i + 1) * fits_per_fold]
+        np.testing.assert_array_equal(np.sort(outer), np.sort(train))
+        for rows in inner:
+            assert set(rows) < set(train)
+            assert not set(rows) & set(test)
+
+
+def test_predictions_cover_each_sample_once_per_repeat(identified):
+    X, y = identified
+    result = cross_validate(X, y, recording_pipeline([]), CV, INNER)
+    predictions = result.predictions
+    test = predictions[predictions["role"] == "test"]
+    for _, rows in test.groupby("repeat"):
+        assert sorted(rows["sample_index"]) == list(range(len(y)))
+    np.testing.assert_array_equal(test["y_true"], y[test["sample_index"]])
+    for (_repeat, _fold), rows in predictions.groupby(["repeat", "fold"]):
+        held_out = set(rows.loc[rows["role"] == "test", "sample_index"])
+        validation = rows[rows["role"] == "validation"]
+        assert not held_out & set(validation["sample_index"])
+        assert len(validation) + len(held_out) == len(y)  # inner splits cover training
+    assert len(result.folds) == CV["folds"] * CV["repeats"]
+
+
+def test_tuned_thresholds_ignore_test_predictions(identified):
+    X, y = identified
+    result = cross_validate(X, y, recording_pipeline([]), CV, INNER)
+    shuffled = result.predictions.copy()
+    is_test = shuffled["role"] == "test"
+    rng = np.random.default_rng(0)
+    shuffled.loc[is_test, "proba"] = rng.random(is_test.sum())
+    criteria, costs = ["f1", 10.0], [10.0]
+    original = evaluate_cell(result.predictions, result.folds, criteria, costs)
+    perturbed = evaluate_cell(shuffled, result.folds, criteria, costs)
+    thresholds = original["metric"] == "threshold"
+    np.testing.assert_array_equal(
+        original.loc[thresholds, "value"], perturbed.loc[thresholds, "value"]
+    )
+    f1 = original["metric"] == "f1"
+    assert not np.allclose(original.loc[f1, "value"], perturbed.loc[f1, "value"])
+
+
+def test_folds_are_identical_across_methods(imbalanced):
+    X, y = imbalanced
+    classifier = CLASSIFIERS["logistic_regression"]
+    indices = []
+    for method in ("baseline", "smote", "threshold_f1"):
+        estimator = METHODS[method].build(
+            classifier, params={"cv_folds": 2} if method == "threshold_f1" else None
+        )
+        result = cross_validate(X, y, estimator, CV, {"strategy": "none"})
+        indices.append(result.predictions[["repeat", "fold", "sample_index"]])
+    for other in indices[1:]:
+        assert indices[0].equals(other)
+
+
+def test_holdout_validation_and_own_thresholds(imbalanced):
+    X, y = imbalanced
+    estimator = METHODS["threshold_f1"].build(
+        CLASSIFIERS["logistic_regression"], params={"cv_folds": 2}
+    )
+    holdout = {"strategy": "holdout", "holdout_fraction": 0.25}
+    result = cross_validate(X, y, estimator, CV, holdout)
+    validation = result.predictions[result.predictions["role"] == "validation"]
+    assert set(validation["split"]) == {0}
+    per_fold = validation.groupby(["repeat", "fold"]).size()
+    assert (per_fold == round(0.25 * len(y) * (CV["folds"] - 1) / CV["folds"])).all()
+    assert all(0 < record["own_threshold"] < 1 for record in result.folds)
+    metrics = evaluate_cell(result.predictions, result.folds, ["f1"], [10.0])
+    assert set(metrics["threshold_rule"]) == {"none", "default", "own", "tuned_f1"}
+
+
+def test_ensemble_members_are_stored(imbalanced):
+    X, y = imbalanced
+    estimator = METHODS["undersample_ensemble"].build(
+        CLASSIFIERS["logistic_regression"], params={"n_members": 5}
+    )
+    result = cross_validate(
+        X,
+        y,
+        estimator,
+        CV,
+        {"strategy": "holdout", "holdout_fraction": 0.3},
+        keep_members=True,
+    )
+    members = result.predictions.filter(like="member_")
+    assert members.shape[1] == 5
+    assert set(result.predictions["role"]) == {"test", "validation"}
+    assert members.notna().all().all()
+    np.testing.assert_allclose(members.mean(axis=1), result.predictions["proba"])

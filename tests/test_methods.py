@@ -1,0 +1,147 @@
+import numpy as np
+import pytest
+import yaml
+from sklearn.base import clone
+from sklearn.utils.validation import has_fit_parameter
+
+from imbench.classifiers import CLASSIFIERS
+from imbench.fitting import (
+    NotApplicable,
+    adapt_neighbours,
+    member_probabilities,
+    skip_reached_sampler,
+)
+from imbench.methods import METHODS
+
+from .conftest import SCHEMA
+
+SMALL = {
+    "random_forest": {"n_estimators": 10},
+    "hist_gradient_boosting": {"max_iter": 10},
+    "mlp": {"hidden_layer_sizes": [8], "max_iter": 200},
+}
+FAST = {
+    "undersample_ensemble": {"n_members": 3},
+    "easy_ensemble": {"n_members": 2, "boosting_rounds": 2},
+    "rusboost": {"boosting_rounds": 3},
+    "threshold_f1": {"cv_folds": 2},
+    "threshold_cost": {"cv_folds": 2},
+}
+PAIRS = [(m, c) for m in METHODS for c in CLASSIFIERS]
+
+
+def test_schema_lists_exactly_the_registries():
+    schema = yaml.safe_load(SCHEMA.read_text())["properties"]
+    assert set(schema["methods"]["properties"]) == set(METHODS)
+    assert set(schema["classifiers"]["properties"]) == set(CLASSIFIERS)
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_traits_describe_the_estimators(classifier):
+    entry = CLASSIFIERS[classifier]
+    estimator = entry.build(SMALL.get(classifier))
+    assert ("class_weight" in estimator.get_params()) == (
+        "class_weight" in entry.traits
+    )
+    assert has_fit_parameter(estimator, "sample_weight") == (
+        "sample_weight" in entry.traits
+    )
+
+
+@pytest.mark.parametrize("method,classifier", PAIRS)
+def test_every_applicable_method_fits_and_predicts(method, classifier, imbalanced):
+    X, y = imbalanced
+    entry, base = METHODS[method], CLASSIFIERS[classifier]
+    if entry.not_applicable(base):
+        assert entry.requires - base.traits
+        return
+    estimator = entry.build(base, SMALL.get(classifier), FAST.get(method), seed=0)
+    adapt_neighbours(estimator, y, entry.neighbour_params)
+    proba = estimator.fit(X[:300], y[:300]).predict_proba(X[300:])
+    assert proba.shape == (100, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1)
+    assert np.all((proba >= 0) & (proba <= 1))
+    again = clone(entry.build(base, SMALL.get(classifier), FAST.get(method), seed=0))
+    adapt_neighbours(again, y, entry.neighbour_params)
+    np.testing.assert_array_equal(
+        proba, again.fit(X[:300], y[:300]).predict_proba(X[300:])
+    )
+
+
+def test_methods_change_what_the_classifier_sees(imbalanced):
+    X, y = imbalanced
+    base = CLASSIFIERS["logistic_regression"]
+    baseline = METHODS["baseline"].build(base).fit(X, y).predict_proba(X)[:, 1].mean()
+    for method in ("class_weight", "random_undersample", "smote"):
+        balanced = METHODS[method].build(base).fit(X, y).predict_proba(X)[:, 1].mean()
+        assert balanced > baseline + 0.05, method
+
+
+def test_threshold_methods_tune_their_own_threshold(imbalanced):
+    X, y = imbalanced
+    base = CLASSIFIERS["logistic_regression"]
+    cost = METHODS["threshold_cost"].build(base).fit(X, y)
+    f1 = METHODS["threshold_f1"].build(base).fit(X, y)
+    assert cost.best_threshold_ < f1.best_threshold_  # FN cost 10x pushes it down
+    assert cost.best_threshold_ < 0.5
+
+
+def test_ensemble_members_average_to_the_ensemble(imbalanced):
+    X, y = imbalanced
+    for classifier in ("logistic_regression", "hist_gradient_boosting"):
+        estimator = (
+            METHODS["undersample_ensemble"]
+            .build(
+                CLASSIFIERS[classifier], SMALL.get(classifier), {"n_members": 4}, seed=1
+            )
+            .fit(X, y)
+        )
+        members = member_probabilities(estimator, X)
+        assert members.shape == (len(y), 4)
+        np.testing.assert_allclose(
+            members.mean(axis=1), estimator.predict_proba(X)[:, 1]
+        )
+        assert np.ptp(members, axis=1).max() > 0  # different undersamples
+
+
+def test_smote_neighbours_adapt_to_a_small_minority(imbalanced):
+    X, y = imbalanced
+    keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]])
+    estimator = METHODS["smote_tomek"].build(CLASSIFIERS["logistic_regression"])
+    notes = adapt_neighbours(
+        estimator, y[keep], METHODS["smote_tomek"].neighbour_params
+    )
+    assert notes == ["sampler__smote__k_neighbors 5 -> 3"]
+    estimator.fit(X[keep], y[keep])  # would raise with k_neighbors = 5
+
+
+def test_smote_with_one_minority_sample_is_not_applicable(imbalanced):
+    _X, y = imbalanced
+    keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:1]])
+    estimator = METHODS["smote"].build(CLASSIFIERS["logistic_regression"])
+    with pytest.raises(NotApplicable, match="1 minority sample"):
+        adapt_neighbours(estimator, y[keep], METHODS["smote"].neighbour_params)
+
+
+def test_not_applicable_names_the_missing_trait():
+    reason = METHODS["class_weight"].not_applicable(CLASSIFIERS["mlp"])
+    assert reason == "mlp lacks class_weight needed by class_weight"
+    assert METHODS["focal_loss"].not_applicable(CLASSIFIERS["random_forest"])
+    assert METHODS["focal_loss"].not_applicable(CLASSIFIERS["mlp"]) is None
+
+
+@pytest.mark.parametrize("method", ["smote_class_weight", "random_undersample"])
+def test_a_sampler_whose_ratio_is_already_reached_is_skipped(method, imbalanced):
+    X, y = imbalanced
+    balanced = np.r_[np.flatnonzero(y == 1), np.flatnonzero(y == 0)[: y.sum()]]
+    params = {"sampling_strategy": 0.5}
+    estimator = METHODS[method].build(CLASSIFIERS["logistic_regression"], params=params)
+    notes = skip_reached_sampler(estimator, y[balanced])
+    assert (
+        notes
+        and "minority:majority 1.000 >= sampler__sampling_strategy 0.5" in notes[0]
+    )
+    assert estimator.named_steps["sampler"] == "passthrough"
+    estimator.fit(X[balanced], y[balanced])  # would raise with the sampler
+    untouched = METHODS[method].build(CLASSIFIERS["logistic_regression"], params=params)
+    assert skip_reached_sampler(untouched, y) == []

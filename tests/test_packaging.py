@@ -1,0 +1,44 @@
+import re
+import tomllib
+
+import yaml
+
+from .conftest import REPO
+
+
+def requirement(text):
+    name, spec = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", text.strip()).groups()
+    return name.lower().replace("_", "-"), spec.replace(" ", "")
+
+
+def test_environment_yml_mirrors_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pip = dict(map(requirement, project["dependencies"]))
+    environment = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda = dict(
+        requirement(entry)
+        for entry in environment["dependencies"]
+        if isinstance(entry, str) and not entry.startswith(("python", "pip"))
+    )
+    assert conda == pip
+    assert {"pip": ["-e ."]} in environment["dependencies"]
+    assert (
+        "python>=" + project["requires-python"].removeprefix(">=")
+        in environment["dependencies"]
+    )
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (REPO / ".ci" / "run").read_text().strip().splitlines()[-1]
+    assert ci in (REPO / "README.md").read_text()
+    assert "pytest" in ci and '".[test]"' in ci
+
+
+def test_rule_environment_is_the_project_environment_less_snakemake():
+    def dependencies(path):
+        entries = yaml.safe_load((REPO / path).read_text())["dependencies"]
+        return {entry for entry in entries if isinstance(entry, str)}
+
+    rules = dependencies("workflow/envs/imbench.yaml")
+    project = dependencies("environment.yml")
+    assert rules == {e for e in project if not e.startswith(("snakemake", "pip"))}
