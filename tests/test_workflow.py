@@ -124,3 +124,17 @@ def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
         "('smoat' was unexpected)"
     ]
     assert not (workdir / "results").exists()
+
+
+def test_a_bad_user_file_stops_its_dataset_job_with_one_line(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    data = workdir / "tests" / "data" / "customers.csv"
+    data.write_text(data.read_text().replace("0.", "x.", 1))  # first value of row 1
+    result = snakemake(workdir, "--cores", "1")
+    assert result.returncode == 1
+    message = (
+        "imbench: dataset error: tests/data/customers.csv: feature column 'feature_0' "
+        "is not numeric"
+    )
+    assert message in result.stderr.splitlines()
+    assert not (workdir / "results" / "predictions").exists()

@@ -11,6 +11,8 @@ from imbench.metrics import confusion_counts, decision_metrics, probability_metr
 from imbench.thresholds import criterion_name, select_threshold
 
 DEFAULT_THRESHOLD = 0.5
+CELL_KEYS = ["dataset", "classifier", "method"]
+FOLD_KEYS = ["repeat", "fold", "threshold_rule", "metric"]
 
 
 def fold_thresholds(validation, fold_record, criteria, grid_size):
@@ -74,6 +76,4 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
                 rows.append(
                     (*key, rule, metric, np.nan if np.isnan(values[i]) else column[i])
                 )
-    return pd.DataFrame(
-        rows, columns=["repeat", "fold", "threshold_rule", "metric", "value"]
-    )
+    return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value"])

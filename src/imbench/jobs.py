@@ -12,7 +12,7 @@ import pyarrow as pa
 from imbench.classifiers import CLASSIFIERS
 from imbench.config import config_hash
 from imbench.datasets import make_dataset, read_dataset, write_dataset
-from imbench.evaluation import evaluate_cell
+from imbench.evaluation import CELL_KEYS, FOLD_KEYS, evaluate_cell
 from imbench.fitting import NotApplicable, cross_validate, empty_predictions
 from imbench.io import read_table_with_meta, write_table_with_meta
 from imbench.methods import METHODS
@@ -100,7 +100,7 @@ def evaluate_job(
     frames, cells = [], []
     for path in prediction_paths:
         table, meta = read_table_with_meta(path)
-        cell = {key: meta[key] for key in ("dataset", "classifier", "method")}
+        cell = {key: meta[key] for key in CELL_KEYS}
         cells.append({**cell, "status": meta["status"], "reason": meta["reason"]})
         if meta["status"] != "ok":
             continue
@@ -108,16 +108,7 @@ def evaluate_job(
             table.to_pandas(), meta["folds"], criteria, cost_ratios, grid_size
         )
         frames.append(metrics.assign(**cell))
-    columns = [
-        "dataset",
-        "classifier",
-        "method",
-        "repeat",
-        "fold",
-        "threshold_rule",
-        "metric",
-        "value",
-    ]
+    columns = [*CELL_KEYS, *FOLD_KEYS, "value"]
     metrics = (
         pd.concat(frames, ignore_index=True)[columns]
         if frames

@@ -24,9 +24,12 @@ def job(log_path, threads=1):
 
     BLAS and OpenMP pools are limited with threadpoolctl (they may already be loaded)
     and the environment is set for any worker process the job starts. An exception is
-    logged with its traceback before it propagates.
+    logged with its traceback; a ``DatasetError`` (bad user data) then ends the job
+    with its one-line message instead of a traceback.
     """
     from threadpoolctl import threadpool_limits
+
+    from imbench.datasets import DatasetError
 
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(threads)
@@ -39,6 +42,9 @@ def job(log_path, threads=1):
     try:
         with threadpool_limits(limits=threads):
             yield logging.getLogger("imbench")
+    except DatasetError as error:
+        logging.getLogger("imbench").exception("dataset error")
+        raise SystemExit(f"imbench: dataset error: {error}") from error
     except BaseException:
         logging.getLogger("imbench").exception("job failed")
         raise

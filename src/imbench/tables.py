@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import read_table_with_meta
 from imbench.runtime import package_versions
 
@@ -20,7 +21,6 @@ Mean ± standard deviation over folds and dataset seeds; n/a where a metric is u
 (e.g. no threshold can be tuned on constant scores). `metric@rule` is a decision metric
 at a threshold rule: `default` = 0.5, `own` = the method's, `tuned_*` = chosen on
 training data. Full numbers with 95% intervals: `summary.csv`."""
-CELL_KEYS = ["dataset", "classifier", "method"]
 GROUP_KEYS = [
     "source",
     "positive_rate",
@@ -198,22 +198,9 @@ def aggregate(metric_paths, outputs, not_applicable, headline, provenance):
     """Write every aggregated table (``outputs`` maps a table name to its path)."""
     metrics, cells, datasets = load_metrics(metric_paths)
     cells = cell_table(cells, not_applicable, datasets["dataset"])
-    metrics = metrics.sort_values(
-        [*CELL_KEYS, "repeat", "fold", "threshold_rule", "metric"], ignore_index=True
-    )
-    long_columns = [
-        "dataset",
-        "source",
-        "positive_rate",
-        "classifier",
-        "method",
-        "repeat",
-        "fold",
-        "threshold_rule",
-        "metric",
-        "value",
-    ]
-    write_csv(metrics[long_columns], outputs["long"])
+    metrics = metrics.sort_values([*CELL_KEYS, *FOLD_KEYS], ignore_index=True)
+    long_columns = ["dataset", "source", "positive_rate", *CELL_KEYS[1:], *FOLD_KEYS]
+    write_csv(metrics[[*long_columns, "value"]], outputs["long"])
     summary = summarise(metrics)
     write_csv(summary, outputs["summary"])
     Path(outputs["markdown"]).write_text(summary_markdown(summary, cells, headline))
