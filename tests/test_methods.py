@@ -15,6 +15,9 @@ from imbench.methods import METHODS
 
 from .conftest import SCHEMA
 
+# The tiny models here stop before converging on purpose, to keep the suite fast.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 SMALL = {
     "random_forest": {"n_estimators": 10},
     "hist_gradient_boosting": {"max_iter": 10},
