@@ -13,6 +13,7 @@ TEST_CONFIG = "config/test.yaml"
 
 
 def copy_workflow(destination):
+    destination.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "workflow", "config", "tests/data"):
         source = REPO / name
         if source.is_dir():

@@ -6,8 +6,13 @@ rule evaluate:
         "results/metrics/{dataset}.parquet",
     log:
         "results/logs/evaluate/{dataset}.log",
+    benchmark:
+        "results/benchmarks/evaluate/{dataset}.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 10 * attempt,
     params:
         criteria=PLAN.criteria(),
         cost_ratios=PLAN.config["thresholds"]["cost_ratios"],
@@ -23,8 +28,13 @@ rule aggregate:
         **TABLES,
     log:
         "results/logs/aggregate.log",
+    benchmark:
+        "results/benchmarks/aggregate.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
     params:
         not_applicable=PLAN.not_applicable,
         headline=PLAN.config["tables"]["headline"],

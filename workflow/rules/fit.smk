@@ -5,9 +5,14 @@ rule fit:
         "results/predictions/{dataset}/{classifier}/{method}.parquet",
     log:
         "results/logs/fit/{dataset}/{classifier}/{method}.log",
+    benchmark:
+        "results/benchmarks/fit/{dataset}/{classifier}/{method}.tsv"
     conda:
         "../envs/imbench.yaml"
     threads: 1
+    resources:
+        mem_mb=lambda wildcards, attempt: 1000 * attempt,
+        runtime=lambda wildcards, attempt: 10 * attempt,
     params:
         fit=fit_params,
     script:
