@@ -4,6 +4,7 @@ import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import yaml
 
@@ -108,6 +109,10 @@ def test_changing_one_method_reruns_only_its_jobs(runs, tmp_path):
         "fit": smote_cells,
         "evaluate": n_datasets,
         "aggregate": 1,
+        "ratio_sweep": 1,
+        "cost_threshold": 1,
+        "ensembles": 1,
+        "f1_averages": 1,
         "all": 1,
     }
 
@@ -139,3 +144,24 @@ def test_a_bad_user_file_stops_its_dataset_job_with_one_line(tmp_path):
     )
     assert message in result.stderr.splitlines()
     assert not (workdir / "results" / "predictions").exists()
+
+
+def test_the_four_questions_are_answered(runs):
+    import pandas as pd
+
+    results = runs[2] / "results"
+    for name in ("ratio_sweep", "cost_threshold", "ensembles", "f1_averages"):
+        for suffix in (".pdf", ".png"):
+            assert (results / "figures" / f"{name}{suffix}").stat().st_size > 10_000
+        for suffix in (".csv", ".md", ".tex"):
+            assert (results / "tables" / f"{name}{suffix}").stat().st_size > 0
+    costs = pd.read_csv(results / "tables" / "cost_threshold.csv")
+    oracle = costs["oracle (test-fold bound)"]
+    for column in ("at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned"):
+        assert (oracle <= costs[column].fillna(np.inf) + 1e-12).all(), column
+    answers = pd.read_csv(results / "tables" / "ratio_sweep_answer.csv")
+    assert set(answers["classifier"]) == {
+        "logistic_regression",
+        "hist_gradient_boosting",
+    }
+    assert "\\toprule" in (results / "tables" / "ratio_sweep.tex").read_text()

@@ -35,6 +35,9 @@ class Method:
         (minority count - 1) when a training set holds too few minority samples.
     keeps_members : bool
         The estimator is a bagging ensemble whose members' probabilities are stored.
+    rebalances : bool
+        The model learns as if classes were balanced (positive rate 0.5), so its
+        probabilities need a prior correction before a cost threshold applies.
     """
 
     name: str
@@ -44,6 +47,7 @@ class Method:
     requires: frozenset = frozenset()
     neighbour_params: tuple = ()
     keeps_members: bool = False
+    rebalances: bool = False
 
     def not_applicable(self, classifier: Classifier) -> str | None:
         """Why the method cannot wrap ``classifier``, or None if it can."""
@@ -242,16 +246,19 @@ METHODS = {
             _class_weight,
             "class weights inversely proportional to class frequencies",
             requires=_CLASS_WEIGHT,
+            rebalances=True,
         ),
         Method(
             "random_oversample",
             _sampler_method(_random_oversampler),
             "duplicate random minority samples up to balance",
+            rebalances=True,
         ),
         Method(
             "random_undersample",
             _sampler_method(_random_undersampler),
             "drop random majority samples down to balance",
+            rebalances=True,
         ),
         Method(
             "smote",
@@ -259,6 +266,7 @@ METHODS = {
             "SMOTE: interpolate new minority samples between neighbours",
             defaults={"k_neighbors": 5},
             neighbour_params=_K,
+            rebalances=True,
         ),
         Method(
             "smote_class_weight",
@@ -267,6 +275,7 @@ METHODS = {
             defaults={"k_neighbors": 5, "sampling_strategy": 0.5},
             requires=_CLASS_WEIGHT,
             neighbour_params=_K,
+            rebalances=True,
         ),
         Method(
             "adasyn",
@@ -274,6 +283,7 @@ METHODS = {
             "ADASYN: synthetic samples where the minority is hardest to learn",
             defaults={"n_neighbors": 5},
             neighbour_params=("sampler__n_neighbors",),
+            rebalances=True,
         ),
         Method(
             "borderline_smote",
@@ -281,6 +291,7 @@ METHODS = {
             "SMOTE on minority samples near the class border",
             defaults={"k_neighbors": 5, "m_neighbors": 10},
             neighbour_params=_K,
+            rebalances=True,
         ),
         Method(
             "smote_tomek",
@@ -288,6 +299,7 @@ METHODS = {
             "SMOTE, then remove Tomek links",
             defaults={"k_neighbors": 5},
             neighbour_params=_SMOTE_IN_COMBINATION,
+            rebalances=True,
         ),
         Method(
             "smote_enn",
@@ -295,6 +307,7 @@ METHODS = {
             "SMOTE, then clean with edited nearest neighbours",
             defaults={"k_neighbors": 5},
             neighbour_params=_SMOTE_IN_COMBINATION,
+            rebalances=True,
         ),
         Method(
             "focal_loss",
@@ -321,12 +334,14 @@ METHODS = {
             "average of models each trained on a different random undersample",
             defaults={"n_members": 10},
             keeps_members=True,
+            rebalances=True,
         ),
         Method(
             "balanced_random_forest",
             _balanced_random_forest,
             "random forest whose trees each see a balanced bootstrap",
             requires=frozenset({"forest"}),
+            rebalances=True,
         ),
         Method(
             "easy_ensemble",
@@ -334,6 +349,7 @@ METHODS = {
             "EasyEnsemble: AdaBoost learners on balanced undersamples",
             defaults={"n_members": 10, "boosting_rounds": 10},
             requires=_SAMPLE_WEIGHT,
+            rebalances=True,
         ),
         Method(
             "rusboost",
@@ -341,6 +357,7 @@ METHODS = {
             "RUSBoost: AdaBoost with random undersampling at each round",
             defaults={"boosting_rounds": 10},
             requires=_SAMPLE_WEIGHT,
+            rebalances=True,
         ),
     ]
 }

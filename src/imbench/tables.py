@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from imbench.analysis import t_interval
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import read_table_with_meta
 from imbench.runtime import package_versions
@@ -81,17 +81,6 @@ def cell_table(cells, not_applicable, datasets):
     )
 
 
-def _interval(values):
-    """95% t-interval of the mean of ``values``."""
-    values = values[~np.isnan(values)]
-    if len(values) < 2:
-        return np.nan, np.nan
-    half = (
-        stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    )
-    return values.mean() - half, values.mean() + half
-
-
 def summarise(metrics):
     """Mean, standard deviation and 95% interval per positive rate.
 
@@ -110,7 +99,7 @@ def summarise(metrics):
     for key, values in metrics.groupby(GROUP_KEYS, sort=True)["value"]:
         instance_means = instance_groups.get_group(key).to_numpy()
         over = "datasets" if len(instance_means) > 1 else "folds"
-        low, high = _interval(
+        low, high = t_interval(
             instance_means if over == "datasets" else values.to_numpy()
         )
         rows.append(

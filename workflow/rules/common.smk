@@ -39,12 +39,27 @@ wildcard_constraints:
     method=one_of(PLAN.config["methods"]),
 
 
+def prediction_path(cell):
+    return f"results/predictions/{cell.dataset}/{cell.classifier}/{cell.method}.parquet"
+
+
 def predictions_of(wildcards):
     """Prediction files of every cell of a dataset."""
-    return [
-        f"results/predictions/{c.dataset}/{c.classifier}/{c.method}.parquet"
-        for c in CELLS_BY_DATASET[wildcards.dataset]
-    ]
+    return [prediction_path(cell) for cell in CELLS_BY_DATASET[wildcards.dataset]]
+
+
+METRICS = expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets)
+METHODS_RUN = {cell.method for cell in PLAN.cells}
+ANALYSES = [
+    *(["results/figures/ratio_sweep.pdf"] if "baseline" in METHODS_RUN else []),
+    "results/figures/cost_threshold.pdf",
+    *(
+        ["results/figures/ensembles.pdf"]
+        if {"undersample_ensemble", "baseline"} <= METHODS_RUN
+        else []
+    ),
+    "results/figures/f1_averages.pdf",
+]
 
 
 def fit_params(wildcards):

@@ -23,7 +23,7 @@ rule evaluate:
 
 rule aggregate:
     input:
-        expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets),
+        METRICS,
     output:
         **TABLES,
     log:

@@ -1,0 +1,274 @@
+"""The four questions, answered from stored metrics and predictions (no refits).
+
+1. At what positive rate does imbalance handling stop mattering? (``ratio_sweep``)
+2. Which threshold minimises cost when a false negative costs r times a false
+   positive? (``cost_curves``, ``cost_table``)
+3. Does averaging models trained on different undersamples beat one model?
+   (``ensemble_curves``, ``ensemble_table``)
+4. How do positive-class, macro, weighted and micro F1 differ? (``f1_gaps``)
+"""
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t, wilcoxon
+from statsmodels.stats.multitest import multipletests
+
+from imbench.metrics import confusion_counts, decision_metrics, probability_metrics
+
+LOWER_IS_BETTER = ("brier", "log_loss", "expected_cost")
+F1_AVERAGES = ("f1", "f1_macro", "f1_weighted", "f1_micro")
+
+
+def lower_is_better(metric):
+    """Whether a smaller value of ``metric`` is better."""
+    return metric.startswith(LOWER_IS_BETTER)
+
+
+def select(metrics, metric, rule="none"):
+    """Rows of one metric at one threshold rule."""
+    return metrics[(metrics["metric"] == metric) & (metrics["threshold_rule"] == rule)]
+
+
+def instance_means(metrics, metric, rule="none"):
+    """Mean over folds per dataset instance: the unit of every statistical test."""
+    keys = ["source", "positive_rate", "dataset", "classifier", "method"]
+    return select(metrics, metric, rule).groupby(keys, as_index=False)["value"].mean()
+
+
+def paired_test(differences):
+    """Two-sided Wilcoxon signed-rank p-value of paired differences (1 when they are
+    all zero, NaN with fewer than two pairs)."""
+    differences = np.asarray(differences, dtype=float)
+    differences = differences[~np.isnan(differences)]
+    if len(differences) < 2:
+        return np.nan
+    if np.allclose(differences, 0):
+        return 1.0
+    return float(wilcoxon(differences).pvalue)
+
+
+def holm(p_values):
+    """Holm-corrected p-values; NaN stays NaN."""
+    p_values = np.asarray(p_values, dtype=float)
+    corrected = np.full_like(p_values, np.nan)
+    tested = ~np.isnan(p_values)
+    if tested.any():
+        corrected[tested] = multipletests(p_values[tested], method="holm")[1]
+    return corrected
+
+
+def gains_over(metrics, metric, rule="none", reference="baseline", alpha=0.05):
+    """Each method's gain over ``reference`` per classifier and positive rate.
+
+    Gains are paired by dataset instance and signed so that positive means better.
+    p-values come from Wilcoxon signed-rank tests over instances, Holm-corrected over
+    all methods and rates of a classifier.
+
+    Returns
+    -------
+    DataFrame
+        ``classifier, positive_rate, method, n, gain, ci_low, ci_high, p, p_holm,
+        better, worse``.
+    """
+    means = instance_means(metrics, metric, rule)
+    sign = -1.0 if lower_is_better(metric) else 1.0
+    rows = []
+    for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
+        wide = group.pivot_table(index="dataset", columns="method", values="value")
+        if reference not in wide:
+            continue
+        for method in wide.columns.drop(reference):
+            diff = (sign * (wide[method] - wide[reference])).dropna().to_numpy()
+            low, high = t_interval(diff)
+            rows.append(
+                (
+                    classifier,
+                    rate,
+                    method,
+                    len(diff),
+                    diff.mean() if len(diff) else np.nan,
+                    low,
+                    high,
+                    paired_test(diff),
+                )
+            )
+    table = pd.DataFrame(
+        rows,
+        columns=[
+            "classifier",
+            "positive_rate",
+            "method",
+            "n",
+            "gain",
+            "ci_low",
+            "ci_high",
+            "p",
+        ],
+    )
+    table["p_holm"] = np.nan
+    for _, index in table.groupby("classifier").groups.items():
+        table.loc[index, "p_holm"] = holm(table.loc[index, "p"])
+    table["better"] = (table["p_holm"] < alpha) & (table["gain"] > 0)
+    table["worse"] = (table["p_holm"] < alpha) & (table["gain"] < 0)
+    return table.sort_values(
+        ["classifier", "positive_rate", "method"], ignore_index=True
+    )
+
+
+def t_interval(values):
+    """95% t-interval of the mean of ``values`` (NaN ignored; NaN with fewer than
+    two values)."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
+        return np.nan, np.nan
+    half = t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return values.mean() - half, values.mean() + half
+
+
+def stops_mattering(gains):
+    """Per classifier: the lowest positive rate from which no method beats the
+    baseline significantly at that rate or any higher one.
+
+    Returns
+    -------
+    DataFrame
+        ``classifier, stops_at, answer``; ``stops_at`` is NaN when some method still
+        wins at the highest rate.
+    """
+    rows = []
+    for classifier, group in gains.groupby("classifier"):
+        wins = group.groupby("positive_rate")["better"].any().sort_index()
+        rates = wins.index.to_numpy()
+        winning = np.flatnonzero(wins.to_numpy())
+        if not len(winning):
+            rows.append(
+                (classifier, rates.min(), "no method beats the baseline at any rate")
+            )
+        elif winning.max() == len(rates) - 1:
+            rows.append((classifier, np.nan, f"handling still helps at {rates[-1]:g}"))
+        else:
+            stop = rates[winning.max() + 1]
+            rows.append(
+                (classifier, stop, f"no method beats the baseline from {stop:g} on")
+            )
+    return pd.DataFrame(rows, columns=["classifier", "stops_at", "answer"])
+
+
+def prior_correct(proba, train_rate, true_rate):
+    """Probabilities of a model trained at positive rate ``train_rate`` moved to
+    ``true_rate`` (odds x [b'/(1-b')] x [(1-b)/b]; Elkan 2001)."""
+    proba = np.clip(np.asarray(proba, dtype=float), 1e-12, 1 - 1e-12)
+    odds = (
+        proba
+        / (1 - proba)
+        * (true_rate / (1 - true_rate))
+        * ((1 - train_rate) / train_rate)
+    )
+    return odds / (1 + odds)
+
+
+def bayes_threshold(cost_ratio):
+    """Cost-optimal threshold of calibrated probabilities, c_FP / (c_FP + c_FN)."""
+    return 1.0 / (1.0 + cost_ratio)
+
+
+def cost_curve(y_true, proba, cost_ratio, grid):
+    """Expected cost per sample at each threshold of ``grid``."""
+    counts = confusion_counts(y_true, proba, grid)
+    return decision_metrics(*counts, cost_ratios=[cost_ratio])[
+        f"expected_cost_{cost_ratio:g}"
+    ]
+
+
+def cost_table(test_predictions, folds, cost_ratio, trained_rate=None, grid_size=201):
+    """Costs of one cell per fold: at 0.5, at the Bayes threshold (as predicted and,
+    for rebalancing methods, after prior correction), at the threshold tuned on
+    training data, and the oracle minimum over thresholds chosen on the test fold
+    itself (a bound, not a method).
+
+    ``trained_rate`` is the positive rate the model effectively learnt (0.5 for
+    methods that rebalance, None for those that keep the data's own rate).
+    """
+    grid = np.linspace(0, 1, grid_size)
+    bayes = bayes_threshold(cost_ratio)
+    rows = []
+    for record in folds:
+        fold = test_predictions[
+            (test_predictions["repeat"] == record["repeat"])
+            & (test_predictions["fold"] == record["fold"])
+        ]
+        y, proba = fold["y_true"].to_numpy(), fold["proba"].to_numpy()
+        corrected = (
+            prior_correct(proba, trained_rate, record["train_positive_rate"])
+            if trained_rate is not None
+            else proba
+        )
+        thresholds = np.array([0.5, bayes, record.get("tuned_threshold", np.nan)])
+        costs = cost_curve(y, proba, cost_ratio, np.nan_to_num(thresholds, nan=np.inf))
+        rows.append(
+            {
+                "repeat": record["repeat"],
+                "fold": record["fold"],
+                "at_0.5": costs[0],
+                "at_bayes": costs[1],
+                "at_bayes_prior_corrected": cost_curve(
+                    y, corrected, cost_ratio, [bayes]
+                )[0],
+                "at_tuned": np.nan if np.isnan(thresholds[2]) else costs[2],
+                "oracle": cost_curve(y, proba, cost_ratio, grid).min(),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def ensemble_curves(predictions):
+    """Metrics of the ensemble of the first k members, k = 1..N, per fold.
+
+    Returns
+    -------
+    DataFrame
+        ``repeat, fold, members, average_precision, brier, f1``; F1 at 0.5.
+    """
+    test = predictions[predictions["role"] == "test"]
+    member_columns = sorted(c for c in test.columns if c.startswith("member_"))
+    rows = []
+    for (repeat, fold), rows_ in test.groupby(["repeat", "fold"]):
+        y = rows_["y_true"].to_numpy()
+        cumulative = np.cumsum(rows_[member_columns].to_numpy(), axis=1)
+        for k in range(1, len(member_columns) + 1):
+            proba = cumulative[:, k - 1] / k
+            scores = probability_metrics(y, proba)
+            f1 = decision_metrics(*confusion_counts(y, proba, [0.5]))["f1"][0]
+            rows.append(
+                (repeat, fold, k, scores["average_precision"], scores["brier"], f1)
+            )
+    return pd.DataFrame(
+        rows, columns=["repeat", "fold", "members", "average_precision", "brier", "f1"]
+    )
+
+
+def f1_gaps(metrics, rule="default"):
+    """How far the four F1 averages lie apart, per source, rate, classifier, method.
+
+    Returns
+    -------
+    DataFrame
+        Mean of each average over folds and instances, the largest gap between any
+        two, and which two; sorted by the gap, largest first.
+    """
+    chosen = metrics[
+        metrics["metric"].isin(F1_AVERAGES) & (metrics["threshold_rule"] == rule)
+    ]
+    keys = ["source", "positive_rate", "classifier", "method"]
+    wide = chosen.pivot_table(
+        index=keys, columns="metric", values="value"
+    ).reset_index()
+    values = wide[list(F1_AVERAGES)].to_numpy()
+    highest, lowest = np.nanargmax(values, axis=1), np.nanargmin(values, axis=1)
+    wide["gap"] = np.nanmax(values, axis=1) - np.nanmin(values, axis=1)
+    wide["highest"] = np.array(F1_AVERAGES)[highest]
+    wide["lowest"] = np.array(F1_AVERAGES)[lowest]
+    return wide.sort_values(
+        ["gap", *keys], ascending=[False, *[True] * len(keys)], ignore_index=True
+    )

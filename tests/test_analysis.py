@@ -1,0 +1,163 @@
+"""The four questions' computations, on data whose answer is known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imbench import analysis
+from imbench.metrics import probability_metrics
+
+
+def synthetic_metrics(effect_by_rate, n_instances=8, seed=0):
+    """Per-fold metrics of a baseline and a method whose AP is higher by the given
+    effect at each rate (plus noise)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rate, effect in effect_by_rate.items():
+        for instance in range(n_instances):
+            dataset = f"d-{rate}-{instance}"
+            base = rng.uniform(0.3, 0.7)
+            for fold in range(3):
+                noise = rng.normal(scale=0.01)
+                for method, value in (("baseline", base), ("helps", base + effect)):
+                    rows.append(
+                        dict(
+                            source="synthetic",
+                            positive_rate=rate,
+                            dataset=dataset,
+                            classifier="lr",
+                            method=method,
+                            repeat=0,
+                            fold=fold,
+                            threshold_rule="none",
+                            metric="average_precision",
+                            value=value + noise + rng.normal(scale=0.005),
+                        )
+                    )
+    return pd.DataFrame(rows)
+
+
+def test_ratio_sweep_finds_where_handling_stops_mattering():
+    metrics = synthetic_metrics({0.01: 0.1, 0.05: 0.05, 0.1: 0.0, 0.5: 0.0})
+    gains = analysis.gains_over(metrics, "average_precision")
+    assert gains.set_index("positive_rate")["better"].to_dict() == {
+        0.01: True,
+        0.05: True,
+        0.1: False,
+        0.5: False,
+    }
+    assert gains.loc[gains["positive_rate"] == 0.01, "gain"].item() == pytest.approx(
+        0.1, abs=0.01
+    )
+    answer = analysis.stops_mattering(gains).iloc[0]
+    assert answer["stops_at"] == 0.1
+    assert answer["answer"] == "no method beats the baseline from 0.1 on"
+
+
+def test_ratio_sweep_when_handling_always_or_never_helps():
+    always = analysis.gains_over(
+        synthetic_metrics({0.01: 0.1, 0.5: 0.1}), "average_precision"
+    )
+    assert np.isnan(analysis.stops_mattering(always).iloc[0]["stops_at"])
+    never = analysis.gains_over(
+        synthetic_metrics({0.01: 0, 0.5: 0}), "average_precision"
+    )
+    assert "at any rate" in analysis.stops_mattering(never).iloc[0]["answer"]
+
+
+def test_gains_are_signed_so_that_positive_is_better():
+    metrics = synthetic_metrics({0.1: 0.05}).assign(metric="brier")
+    gains = analysis.gains_over(metrics, "brier")  # higher Brier is worse
+    assert gains["gain"].item() < 0 and gains["worse"].item()
+
+
+def test_paired_test_and_holm():
+    assert analysis.paired_test(np.zeros(8)) == 1.0
+    assert np.isnan(analysis.paired_test([0.3]))
+    assert analysis.paired_test(np.linspace(0.1, 0.2, 10)) < 0.01
+    np.testing.assert_allclose(
+        analysis.holm([0.01, 0.04, 0.03, np.nan]), [0.03, 0.06, 0.06, np.nan]
+    )
+
+
+def test_prior_correction_recovers_the_posterior_at_the_true_rate():
+    likelihood_ratio = np.exp(np.linspace(-4, 4, 50))
+
+    def posterior(prior):
+        return prior * likelihood_ratio / (prior * likelihood_ratio + 1 - prior)
+
+    corrected = analysis.prior_correct(posterior(0.5), 0.5, 0.1)
+    np.testing.assert_allclose(corrected, posterior(0.1))
+
+
+def calibrated_fold(n=20_000, seed=0):
+    rng = np.random.default_rng(seed)
+    proba = rng.beta(0.5, 4, size=n)
+    y = (rng.random(n) < proba).astype(int)
+    return pd.DataFrame({"repeat": 0, "fold": 0, "y_true": y, "proba": proba})
+
+
+def test_costs_of_calibrated_probabilities():
+    fold = calibrated_fold()
+    record = {
+        "repeat": 0,
+        "fold": 0,
+        "train_positive_rate": fold["y_true"].mean(),
+        "tuned_threshold": 0.3,
+    }
+    costs = analysis.cost_table(fold, [record], 10.0).iloc[0]
+    others = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned"]
+    assert all(costs["oracle"] <= costs[column] for column in others)
+    assert costs["at_bayes"] < costs["at_tuned"] < costs["at_0.5"]
+    assert costs["at_bayes"] == pytest.approx(costs["oracle"], rel=0.02)
+    assert analysis.bayes_threshold(10) == pytest.approx(1 / 11)
+
+
+def test_prior_correction_restores_the_bayes_threshold_after_rebalancing():
+    fold = calibrated_fold()
+    rate = fold["y_true"].mean()
+    rebalanced = fold.assign(proba=analysis.prior_correct(fold["proba"], rate, 0.5))
+    record = {"repeat": 0, "fold": 0, "train_positive_rate": rate}
+    costs = analysis.cost_table(rebalanced, [record], 10.0, trained_rate=0.5).iloc[0]
+    assert costs["at_bayes_prior_corrected"] < 0.8 * costs["at_bayes"]
+    assert costs["at_bayes_prior_corrected"] == pytest.approx(costs["oracle"], rel=0.02)
+
+
+def test_ensemble_curves_average_the_first_k_members():
+    rng = np.random.default_rng(0)
+    members = rng.random((200, 4))
+    y = (rng.random(200) < members.mean(axis=1)).astype(int)
+    predictions = pd.DataFrame(
+        {"repeat": 0, "fold": 0, "role": "test", "y_true": y}
+        | {f"member_{m:03d}": members[:, m] for m in range(4)}
+    )
+    curves = analysis.ensemble_curves(predictions)
+    assert list(curves["members"]) == [1, 2, 3, 4]
+    expected = probability_metrics(y, members[:, :2].mean(axis=1))["brier"]
+    assert curves.loc[curves["members"] == 2, "brier"].item() == pytest.approx(expected)
+
+
+def test_f1_averages_apart_when_the_minority_is_ignored():
+    rows = [
+        dict(
+            source="s",
+            positive_rate=0.01,
+            dataset="d",
+            classifier="c",
+            method="m",
+            repeat=0,
+            fold=0,
+            threshold_rule="default",
+            metric=metric,
+            value=value,
+        )
+        for metric, value in {
+            "f1": 0.0,
+            "f1_macro": 0.497,
+            "f1_weighted": 0.985,
+            "f1_micro": 0.99,
+        }.items()
+    ]
+    gaps = analysis.f1_gaps(pd.DataFrame(rows)).iloc[0]
+    assert gaps["gap"] == pytest.approx(0.99)
+    assert (gaps["highest"], gaps["lowest"]) == ("f1_micro", "f1")
