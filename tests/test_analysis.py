@@ -161,3 +161,15 @@ def test_f1_averages_apart_when_the_minority_is_ignored():
     gaps = analysis.f1_gaps(pd.DataFrame(rows)).iloc[0]
     assert gaps["gap"] == pytest.approx(0.99)
     assert (gaps["highest"], gaps["lowest"]) == ("f1_micro", "f1")
+
+
+def test_too_few_instances_are_reported_as_untestable():
+    gains = analysis.gains_over(
+        synthetic_metrics({0.01: 0.1, 0.5: 0.1}, n_instances=5), "average_precision"
+    )
+    assert not gains["better"].any()  # 2 tests, 5 pairs: p >= 2 x 1/16
+    answer = analysis.stops_mattering(gains).iloc[0]
+    assert np.isnan(answer["stops_at"])
+    assert answer["answer"].startswith("untestable: 5 dataset instances")
+    assert "at least 7 seeds" in answer["answer"]
+    assert analysis.smallest_holm_p(6, 45) == 1.0

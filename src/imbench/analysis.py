@@ -126,7 +126,13 @@ def t_interval(values):
     return values.mean() - half, values.mean() + half
 
 
-def stops_mattering(gains):
+def smallest_holm_p(n_pairs, n_tests):
+    """The smallest Holm-corrected p-value a two-sided exact Wilcoxon test on
+    ``n_pairs`` pairs can reach among ``n_tests`` tests: 2 / 2**n x n_tests."""
+    return min(1.0, n_tests * 2.0 / 2.0**n_pairs)
+
+
+def stops_mattering(gains, alpha=0.05):
     """Per classifier: the lowest positive rate from which no method beats the
     baseline significantly at that rate or any higher one.
 
@@ -134,14 +140,29 @@ def stops_mattering(gains):
     -------
     DataFrame
         ``classifier, stops_at, answer``; ``stops_at`` is NaN when some method still
-        wins at the highest rate.
+        wins at the highest rate, or when too few dataset instances make significance
+        impossible (then the answer says how many are needed).
     """
     rows = []
     for classifier, group in gains.groupby("classifier"):
         wins = group.groupby("positive_rate")["better"].any().sort_index()
         rates = wins.index.to_numpy()
         winning = np.flatnonzero(wins.to_numpy())
-        if not len(winning):
+        floor = smallest_holm_p(group["n"].max(), len(group))
+        if not len(winning) and floor > alpha:
+            needed = next(
+                n for n in range(2, 64) if smallest_holm_p(n, len(group)) <= alpha
+            )
+            rows.append(
+                (
+                    classifier,
+                    np.nan,
+                    f"untestable: {group['n'].max()} dataset "
+                    f"instances per rate cannot reach p < {alpha} after Holm over "
+                    f"{len(group)} tests; use at least {needed} seeds per rate",
+                )
+            )
+        elif not len(winning):
             rows.append(
                 (classifier, rates.min(), "no method beats the baseline at any rate")
             )

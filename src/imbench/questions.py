@@ -83,27 +83,9 @@ def ratio_sweep_job(metric_paths, figure_paths, table_stem, answer_stem):
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
     save(figure, figure_paths)
-    columns = [
-        "metric",
-        "classifier",
-        "positive_rate",
-        "method",
-        "n",
-        "gain",
-        "ci_low",
-        "ci_high",
-        "p",
-        "p_holm",
-        "better",
-        "worse",
-    ]
-    write_tables(pd.concat(gains, ignore_index=True)[columns], table_stem)
-    write_tables(
-        pd.concat(answers, ignore_index=True)[
-            ["metric", "classifier", "stops_at", "answer"]
-        ],
-        answer_stem,
-    )
+    for frames, stem in ((gains, table_stem), (answers, answer_stem)):
+        table = pd.concat(frames, ignore_index=True)
+        write_tables(table[["metric", *table.columns.drop("metric")]], stem)
 
 
 def _cells(prediction_paths):
