@@ -8,7 +8,9 @@ from imbench import analysis
 from imbench.metrics import probability_metrics
 
 
-def synthetic_metrics(effect_by_rate, n_instances=8, seed=0):
+def synthetic_metrics(
+    effect_by_rate, n_instances=8, seed=0, classifier="lr", method="helps"
+):
     """Per-fold metrics of a baseline and a method whose AP is higher by the given
     effect at each rate (plus noise)."""
     rng = np.random.default_rng(seed)
@@ -19,14 +21,14 @@ def synthetic_metrics(effect_by_rate, n_instances=8, seed=0):
             base = rng.uniform(0.3, 0.7)
             for fold in range(3):
                 noise = rng.normal(scale=0.01)
-                for method, value in (("baseline", base), ("helps", base + effect)):
+                for name, value in (("baseline", base), (method, base + effect)):
                     rows.append(
                         dict(
                             source="synthetic",
                             positive_rate=rate,
                             dataset=dataset,
-                            classifier="lr",
-                            method=method,
+                            classifier=classifier,
+                            method=name,
                             repeat=0,
                             fold=fold,
                             threshold_rule="none",
@@ -173,3 +175,123 @@ def test_too_few_instances_are_reported_as_untestable():
     assert answer["answer"].startswith("untestable: 5 dataset instances")
     assert "at least 7 seeds" in answer["answer"]
     assert analysis.smallest_holm_p(6, 45) == 1.0
+
+
+# Critical differences of Demsar (2006), Table 5(a): q_0.05 for k = 2..10 methods.
+DEMSAR_Q05 = [1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164]
+
+
+@pytest.mark.parametrize("k, q_alpha", list(enumerate(DEMSAR_Q05, start=2)))
+def test_nemenyi_critical_difference_matches_demsar(k, q_alpha):
+    n = 14
+    expected = q_alpha * np.sqrt(k * (k + 1) / (6 * n))
+    assert analysis.nemenyi_cd(k, n) == pytest.approx(expected, abs=2e-3)
+
+
+def test_nemenyi_critical_difference_of_demsars_worked_example():
+    # Section 3.2.2: four C4.5 variants on 14 data sets give CD = 1.25.
+    assert round(analysis.nemenyi_cd(4, 14), 2) == 1.25
+
+
+def ranked_frame(n_datasets, shifts, seed=0):
+    rng = np.random.default_rng(seed)
+    base = rng.uniform(0.3, 0.7, size=(n_datasets, 1))
+    noise = rng.normal(scale=0.05, size=(n_datasets, len(shifts)))
+    return pd.DataFrame(
+        base + np.array(list(shifts.values())) + noise, columns=list(shifts)
+    )
+
+
+def test_ranking_puts_the_clearly_better_method_first_and_apart():
+    wide = ranked_frame(30, {"good": 0.3, "mid": 0.0, "also_mid": 0.0, "bad": -0.3})
+    ranking = analysis.rank_methods(wide)
+    assert list(ranking.ranks.index[[0, -1]]) == ["good", "bad"]
+    assert ranking.ranks["good"] == pytest.approx(1.0, abs=0.1)
+    assert ranking.friedman_p < 1e-6
+    assert ranking.pairwise_p.loc["good", "bad"] < 0.05
+    assert ranking.pairwise_p.loc["mid", "also_mid"] > 0.05
+    lower = analysis.rank_methods(wide, higher_is_better=False)
+    assert lower.ranks.index[0] == "bad"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_nemenyi_p_values_agree_with_the_critical_difference(seed):
+    shifts = {f"m{i}": s for i, s in enumerate(np.linspace(0, 0.08, 6))}
+    ranking = analysis.rank_methods(ranked_frame(20, shifts, seed))
+    for a in ranking.ranks.index:
+        for b in ranking.ranks.index.drop(a):
+            gap = abs(ranking.ranks[a] - ranking.ranks[b])
+            if abs(gap - ranking.cd) > 1e-6:
+                assert (gap > ranking.cd) == (ranking.pairwise_p.loc[a, b] < 0.05)
+
+
+def test_ranking_drops_methods_missing_on_most_instances():
+    wide = ranked_frame(10, {"a": 0.1, "b": 0.0, "c": 0.0, "rare": 0.0})
+    wide.loc[2:, "rare"] = np.nan
+    wide.loc[0, "c"] = np.nan
+    ranking = analysis.rank_methods(wide)
+    assert ranking.dropped == ["rare"]
+    assert ranking.n == 9 and set(ranking.ranks.index) == {"a", "b", "c"}
+
+
+def test_curves_of_a_random_and_a_perfect_scorer():
+    rng = np.random.default_rng(0)
+    y = (rng.random(200_000) < 0.05).astype(int)
+    grid = np.linspace(0, 1, 101)
+    random_scores = rng.random(len(y))
+    precision = analysis.precision_on_grid(y, random_scores, grid)
+    assert precision[5:].mean() == pytest.approx(0.05, abs=0.005)
+    assert np.trapezoid(analysis.roc_on_grid(y, random_scores, grid), grid) == (
+        pytest.approx(0.5, abs=0.01)
+    )
+    perfect = y + rng.random(len(y)) * 0.5
+    assert (analysis.precision_on_grid(y, perfect, grid) == 1).all()
+    assert (analysis.roc_on_grid(y, perfect, grid)[1:] == 1).all()
+
+
+def test_interpolated_precision_is_the_best_precision_at_or_beyond_each_recall():
+    y = np.array([1, 0, 1, 0, 0, 1])
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    # ranked: P (1/1), N, P (2/3), N, N, P (3/6): recall 1/3, 2/3, 1
+    precision = analysis.precision_on_grid(y, scores, np.array([0.2, 0.5, 0.9, 1.0]))
+    np.testing.assert_allclose(precision, [1.0, 2 / 3, 0.5, 0.5])
+
+
+def test_calibration_error_of_calibrated_and_rebalanced_probabilities():
+    rng = np.random.default_rng(0)
+    proba = rng.beta(0.5, 10, size=200_000)
+    y = (rng.random(len(proba)) < proba).astype(int)
+    assert analysis.calibration_error(y, proba) < 0.005
+    rebalanced = analysis.prior_correct(proba, y.mean(), 0.5)
+    assert analysis.calibration_error(y, rebalanced) > 0.2
+
+
+def test_decision_guide_reports_agreement_disagreement_and_absence():
+    parts = [
+        synthetic_metrics(
+            {0.2: 0.1, 0.01: 0.1}, classifier="logistic_regression", method="smote"
+        ),
+        synthetic_metrics(
+            {0.2: 0.0, 0.01: 0.0},
+            classifier="logistic_regression",
+            method="class_weight",
+        ),
+        synthetic_metrics(
+            {0.2: -0.1}, classifier="hist_gradient_boosting", method="class_weight"
+        ),
+    ]
+    metrics = pd.concat(parts).drop_duplicates(
+        ["dataset", "classifier", "method", "fold"]
+    )
+    guide = analysis.decision_guide(metrics, "average_precision").set_index(
+        ["classifier", "positive_rate"]
+    )
+    moderate = guide.loc[("logistic_regression", 0.2)]
+    assert moderate["best"] == "smote" and moderate["advised"] == "class_weight"
+    assert moderate["gain_over_baseline"] == pytest.approx(0.1, abs=0.01)
+    assert moderate["evidence"] == "disagrees: smote is significantly better"
+    severe = guide.loc[("logistic_regression", 0.01)]
+    assert severe["evidence"].startswith("not run (smote_class_weight")
+    trees = guide.loc[("hist_gradient_boosting", 0.2)]
+    assert trees["best"] == "baseline"
+    assert trees["evidence"] == "agrees: the advised method scored best"

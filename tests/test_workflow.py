@@ -95,26 +95,43 @@ def test_a_second_run_does_nothing(runs):
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_changing_one_method_reruns_only_its_jobs(runs, tmp_path):
+ANALYSIS_JOBS = {
+    "aggregate": 1,
+    "ratio_sweep": 1,
+    "cost_threshold": 1,
+    "ensembles": 1,
+    "f1_averages": 1,
+    "curves": 1,
+    "ranking": 1,
+    "decision_guide": 1,
+    "all": 1,
+}
+
+
+def dry_run_counts(workdir, change):
+    """Jobs a dry run plans after ``change(config)`` edits the test config."""
     config = yaml.safe_load((REPO / TEST_CONFIG).read_text())
-    config["methods"]["smote"] = {"k_neighbors": 3}
-    changed = runs[2] / "config" / "changed.yaml"
-    changed.write_text(yaml.safe_dump(config))
-    result = snakemake(runs[2], "--dry-run", configfile="config/changed.yaml")
+    change(config)
+    (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--dry-run", configfile="config/changed.yaml")
     assert result.returncode == 0, result.stderr
-    counts = job_counts(result.stdout)
+    return job_counts(result.stdout)
+
+
+def test_changing_one_method_reruns_only_its_jobs(runs):
+    counts = dry_run_counts(
+        runs[2], lambda config: config["methods"].update(smote={"k_neighbors": 3})
+    )
     n_datasets = 4
     smote_cells = n_datasets  # smote runs on logistic regression only
-    assert counts == {
-        "fit": smote_cells,
-        "evaluate": n_datasets,
-        "aggregate": 1,
-        "ratio_sweep": 1,
-        "cost_threshold": 1,
-        "ensembles": 1,
-        "f1_averages": 1,
-        "all": 1,
-    }
+    assert counts == {"fit": smote_cells, "evaluate": n_datasets, **ANALYSIS_JOBS}
+
+
+def test_a_new_cost_ratio_refits_nothing(runs):
+    counts = dry_run_counts(
+        runs[2], lambda config: config["thresholds"].update(cost_ratios=[1, 10, 20])
+    )
+    assert counts == {"evaluate": 4, **ANALYSIS_JOBS}
 
 
 def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
@@ -150,9 +167,28 @@ def test_the_four_questions_are_answered(runs):
     import pandas as pd
 
     results = runs[2] / "results"
-    for name in ("ratio_sweep", "cost_threshold", "ensembles", "f1_averages"):
+    for name in (
+        "ratio_sweep",
+        "cost_threshold",
+        "ensembles",
+        "f1_averages",
+        "pr_curves",
+        "roc_curves",
+        "reliability",
+        "critical_difference",
+    ):
         for suffix in (".pdf", ".png"):
             assert (results / "figures" / f"{name}{suffix}").stat().st_size > 10_000
+    for name in (
+        "ratio_sweep",
+        "ratio_sweep_answer",
+        "cost_threshold",
+        "ensembles",
+        "f1_averages",
+        "calibration",
+        "ranking",
+        "decision_guide",
+    ):
         for suffix in (".csv", ".md", ".tex"):
             assert (results / "tables" / f"{name}{suffix}").stat().st_size > 0
     costs = pd.read_csv(results / "tables" / "cost_threshold.csv")
@@ -165,3 +201,22 @@ def test_the_four_questions_are_answered(runs):
         "hist_gradient_boosting",
     }
     assert "\\toprule" in (results / "tables" / "ratio_sweep.tex").read_text()
+
+
+def test_the_report_holds_every_figure_and_table_with_its_caption(runs):
+    result = snakemake(runs[2], "--report", "results/report.html")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = (runs[2] / "results" / "report.html").read_text()
+    results = runs[2] / "results"
+    shown = [
+        *(results / "figures").glob("*.png"),
+        *(path for path in (results / "tables").glob("*.csv")),
+    ]
+    left_out = {"metrics_long.csv"}  # tens of MB; summary.csv summarises it
+    for path in shown:
+        if path.name in left_out:
+            continue
+        assert path.name in report, path.name
+        caption = REPO / "workflow" / "report" / (path.name.replace(".", "_") + ".rst")
+        first_words = " ".join(caption.read_text().split()[:4]).replace("*", "")
+        assert first_words in report, path.name

@@ -8,11 +8,16 @@
 4. How do positive-class, macro, weighted and micro F1 differ? (``f1_gaps``)
 """
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
-from scipy.stats import t, wilcoxon
+from scikit_posthocs import posthoc_nemenyi_friedman
+from scipy.stats import friedmanchisquare, studentized_range, t, wilcoxon
+from sklearn.metrics import precision_recall_curve, roc_curve
 from statsmodels.stats.multitest import multipletests
 
+from imbench.classifiers import CLASSIFIERS
 from imbench.metrics import confusion_counts, decision_metrics, probability_metrics
 
 LOWER_IS_BETTER = ("brier", "log_loss", "expected_cost")
@@ -293,3 +298,155 @@ def f1_gaps(metrics, rule="default"):
     return wide.sort_values(
         ["gap", *keys], ascending=[False, *[True] * len(keys)], ignore_index=True
     )
+
+
+def nemenyi_cd(k, n, alpha=0.05):
+    """Nemenyi critical difference of mean ranks of ``k`` methods over ``n`` datasets
+    (Demsar 2006): q_alpha sqrt(k(k+1)/(6n)), q_alpha the studentized range quantile
+    over sqrt(2)."""
+    q_alpha = studentized_range.ppf(1 - alpha, k, np.inf) / np.sqrt(2)
+    return float(q_alpha * np.sqrt(k * (k + 1) / (6 * n)))
+
+
+@dataclass
+class Ranking:
+    """Friedman test and Nemenyi post-hoc of methods ranked over dataset instances."""
+
+    ranks: pd.Series  # mean rank per method, 1 = best, ascending
+    n: int  # dataset instances ranked
+    friedman_p: float  # NaN with fewer than three methods
+    cd: float
+    pairwise_p: pd.DataFrame  # Nemenyi p-values, methods x methods
+    dropped: list = field(default_factory=list)  # methods missing on most instances
+
+
+def rank_methods(wide, higher_is_better=True, alpha=0.05):
+    """Rank the methods (columns) over the dataset instances (rows) of ``wide``.
+
+    Methods missing on half the instances or more are dropped, then instances missing
+    any remaining method, so every rank compares the same methods.
+    """
+    dropped = sorted(wide.columns[wide.isna().mean() >= 0.5])
+    complete = wide.drop(columns=dropped).dropna()
+    k, n = complete.shape[1], len(complete)
+    ranks = complete.rank(axis=1, ascending=not higher_is_better).mean()
+    if k < 3 or n < 2:
+        friedman_p, pairwise = np.nan, pd.DataFrame(np.nan, ranks.index, ranks.index)
+    else:
+        spread = complete.to_numpy().T
+        constant = np.ptp(complete.to_numpy(), axis=1).max() == 0
+        friedman_p = 1.0 if constant else float(friedmanchisquare(*spread).pvalue)
+        pairwise = posthoc_nemenyi_friedman(complete.to_numpy())
+        pairwise.index = pairwise.columns = complete.columns
+    return Ranking(
+        ranks=ranks.sort_values(),
+        n=n,
+        friedman_p=friedman_p,
+        cd=nemenyi_cd(k, n, alpha) if k >= 2 and n else np.nan,
+        pairwise_p=pairwise,
+        dropped=dropped,
+    )
+
+
+def roc_on_grid(y_true, proba, grid):
+    """True-positive rate at each false-positive rate of ``grid`` (the vertical
+    averaging of Fawcett 2006 needs curves on a common grid)."""
+    fpr, tpr, _ = roc_curve(y_true, proba)
+    return np.interp(grid, fpr, tpr)
+
+
+def precision_on_grid(y_true, proba, grid):
+    """Interpolated precision (the best precision at recall >= r) at each recall of
+    ``grid``."""
+    precision, recall, _ = precision_recall_curve(y_true, proba)
+    order = np.argsort(recall, kind="stable")
+    recall, precision = recall[order], precision[order]
+    best_from = np.maximum.accumulate(precision[::-1])[::-1]
+    index = np.minimum(np.searchsorted(recall, grid, side="left"), len(recall) - 1)
+    return best_from[index]
+
+
+SEVERE_BELOW = 0.05  # the rules of thumb call a positive rate under 5% severe
+
+
+def rule_of_thumb(classifier, rate):
+    """The usual advice for ``classifier`` at positive rate ``rate``: (method, why)."""
+    traits = CLASSIFIERS[classifier].traits
+    if "trees" in traits:
+        return "baseline", "trees handle imbalance natively"
+    if "neural" in traits:
+        return "focal_loss", "focal loss for neural networks"
+    if rate < SEVERE_BELOW:
+        return "smote_class_weight", "SMOTE + class weights for severe imbalance"
+    return "class_weight", "class weights for moderate imbalance"
+
+
+def _verdict(row, alpha, n_tests):
+    if row["advised"] not in row["ran"]:
+        return f"not run ({row['advised']} was not in the config)"
+    if row["best"] == row["advised"]:
+        return "agrees: the advised method scored best"
+    if row["p_advised_holm"] < alpha:
+        return f"disagrees: {row['best']} is significantly better"
+    if smallest_holm_p(row["n"], n_tests) > alpha:
+        return f"untestable with {row['n']} dataset instances"
+    return f"agrees: not significantly worse than {row['best']}"
+
+
+def decision_guide(metrics, metric, rule="none", alpha=0.05):
+    """Per classifier and positive rate: the method that scored best on ``metric``,
+    its gain over the baseline, and whether the rule of thumb agrees with it.
+
+    Differences are paired by dataset instance; p-values are two-sided Wilcoxon
+    signed-rank tests, Holm-corrected over the rows of the table.
+    """
+    means = instance_means(metrics, metric, rule)
+    sign = -1.0 if lower_is_better(metric) else 1.0
+    rows = []
+    for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
+        wide = group.pivot_table(index="dataset", columns="method", values="value")
+        best = (sign * wide).mean().idxmax()
+        advised, why = rule_of_thumb(classifier, rate)
+        gain = sign * (wide[best] - wide.get("baseline", np.nan))
+        behind = sign * (wide[best] - wide.get(advised, np.nan))
+        low, high = t_interval(gain)
+        rows.append(
+            {
+                "classifier": classifier,
+                "positive_rate": rate,
+                "n": len(wide),
+                "best": best,
+                "best_value": wide[best].mean(),
+                "gain_over_baseline": gain.mean(),
+                "ci_low": low,
+                "ci_high": high,
+                "p_baseline": paired_test(gain),
+                "rule_of_thumb": why,
+                "advised": advised,
+                "advised_value": wide.get(advised, pd.Series(np.nan)).mean(),
+                "p_advised": paired_test(behind),
+                "ran": set(wide.columns),
+            }
+        )
+    table = pd.DataFrame(rows)
+    for column in ("p_baseline", "p_advised"):
+        table[f"{column}_holm"] = holm(table[column])
+    table["evidence"] = [
+        _verdict(row, alpha, len(table)) for _, row in table.iterrows()
+    ]
+    return table.drop(columns=["ran", "p_baseline", "p_advised"]).assign(
+        metric=metric if rule == "none" else f"{metric} @ {rule}"
+    )
+
+
+def calibration_error(y_true, proba, n_bins=10):
+    """Expected calibration error over quantile bins (the bins of scikit-learn's
+    ``calibration_curve(strategy="quantile")``; scikit-learn has no ECE itself): the
+    mean over samples of |observed - predicted rate| in their bin."""
+    y_true, proba = np.asarray(y_true, dtype=float), np.asarray(proba, dtype=float)
+    edges = np.percentile(proba, np.linspace(0, 100, n_bins + 1))
+    bins = np.searchsorted(edges[1:-1], proba)
+    counts = np.bincount(bins, minlength=n_bins)
+    observed = np.bincount(bins, weights=y_true, minlength=n_bins)
+    predicted = np.bincount(bins, weights=proba, minlength=n_bins)
+    return float(np.abs(observed - predicted).sum() / counts.sum())

@@ -24,7 +24,8 @@ class Classifier:
     traits : frozenset of str
         What the estimator supports: ``class_weight``, ``sample_weight``, ``scaling``
         (wants standardised inputs), ``focal`` (has a focal-loss analogue),
-        ``forest`` (is a random forest).
+        ``forest`` (is a random forest), ``trees`` (a tree ensemble), ``neural`` (a
+        neural network); the last two pick the rule of thumb in the decision guide.
     focal_params : callable or None
         Maps the classifier's parameters to those of the focal-loss analogue.
     """
@@ -81,19 +82,19 @@ CLASSIFIERS = {
             "random_forest",
             _random_forest,
             defaults={"n_estimators": 100, "min_samples_leaf": 1},
-            traits=frozenset({"class_weight", "sample_weight", "forest"}),
+            traits=frozenset({"class_weight", "sample_weight", "forest", "trees"}),
         ),
         Classifier(
             "hist_gradient_boosting",
             _hist_gradient_boosting,
             defaults={"max_iter": 100, "learning_rate": 0.1},
-            traits=frozenset({"class_weight", "sample_weight"}),
+            traits=frozenset({"class_weight", "sample_weight", "trees"}),
         ),
         Classifier(
             "mlp",
             _mlp,
             defaults={"hidden_layer_sizes": [32], "alpha": 1e-4, "max_iter": 500},
-            traits=frozenset({"sample_weight", "scaling", "focal"}),
+            traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
             focal_params=lambda p: {
                 "hidden_layer_sizes": tuple(p["hidden_layer_sizes"]),
                 "l2": p["alpha"],

@@ -95,7 +95,10 @@ class Plan:
                     config["seed"], cell.dataset, cell.classifier, cell.method
                 ),
                 "cv": {**config["cv"], "seed": self.dataset_seed(cell.dataset, "cv")},
-                "thresholds": config["thresholds"],
+                "thresholds": {
+                    key: config["thresholds"][key]
+                    for key in ("strategy", "inner_folds", "holdout_fraction")
+                },
             }
         )
 

@@ -17,7 +17,7 @@ def method_style(method):
     return _PALETTE[index % 10], _DASHES[(index // 10) % len(_DASHES)]
 
 
-def panel_grid(rows, columns):
+def panel_grid(rows, columns, sharex=True):
     """A figure of ``rows`` x ``columns`` panels in the common style."""
     sns.set_theme(context="paper", style="whitegrid", font_scale=0.8)
     figure, axes = plt.subplots(
@@ -25,7 +25,7 @@ def panel_grid(rows, columns):
         columns,
         figsize=(COLUMN_WIDTH * max(1, columns / 1.5), 2.2 * rows + 0.8),
         squeeze=False,
-        sharex=True,
+        sharex=sharex,
     )
     return figure, axes
 

@@ -32,7 +32,8 @@ def write_tables(frame, stem):
     )
 
 
-def _label(metric, rule):
+def label(metric, rule):
+    """``metric`` or ``metric @ rule`` for decision metrics."""
     return metric if rule == "none" else f"{metric} @ {rule}"
 
 
@@ -71,14 +72,14 @@ def ratio_sweep_job(metric_paths, figure_paths, table_stem, answer_stem):
             axis.set_ylim(-0.02, 1.02)  # every panel's metric lies in [0, 1]
             if row == 0:
                 axis.set_title(classifier, fontsize=7)
-            axis.set_ylabel(_label(metric, rule), fontsize=7)
+            axis.set_ylabel(label(metric, rule), fontsize=7)
             if metric == "average_precision":  # a random scorer's AP is the rate
                 rates = np.array(sorted(means["positive_rate"].unique()))
                 axis.plot(rates, rates, color="grey", lw=0.8, ls=":")
         table = analysis.gains_over(metrics, metric, rule)
-        gains.append(table.assign(metric=_label(metric, rule)))
+        gains.append(table.assign(metric=label(metric, rule)))
         answers.append(
-            analysis.stops_mattering(table).assign(metric=_label(metric, rule))
+            analysis.stops_mattering(table).assign(metric=label(metric, rule))
         )
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
@@ -88,7 +89,8 @@ def ratio_sweep_job(metric_paths, figure_paths, table_stem, answer_stem):
         write_tables(table[["metric", *table.columns.drop("metric")]], stem)
 
 
-def _cells(prediction_paths):
+def ok_predictions(prediction_paths):
+    """Predictions and metadata of every cell that ran."""
     for path in prediction_paths:
         table, meta = read_table_with_meta(path)
         if meta["status"] == "ok":
@@ -107,7 +109,7 @@ def cost_job(prediction_paths, metric_paths, cost_ratios, figure_paths, table_st
     shown_ratio = 10.0 if 10.0 in cost_ratios else cost_ratios[0]
     grid = np.linspace(0, 1, 101)
     rows, curves = [], []
-    for predictions, meta in _cells(prediction_paths):
+    for predictions, meta in ok_predictions(prediction_paths):
         test = predictions[predictions["role"] == "test"]
         cell = (meta["dataset"], meta["classifier"], meta["method"])
         trained_rate = 0.5 if METHODS[meta["method"]].rebalances else None
@@ -153,10 +155,16 @@ def cost_job(prediction_paths, metric_paths, cost_ratios, figure_paths, table_st
         .rename(columns={"oracle": "oracle (test-fold bound)"})
     )
     write_tables(summary, table_stem)
-    _plot_cost(pd.concat(curves, ignore_index=True), summary, shown_ratio, figure_paths)
+    chosen = analysis.select(metrics, "threshold", f"tuned_cost_{shown_ratio:g}")
+    tuned_at = chosen.groupby(["positive_rate", "classifier", "method"])["value"].mean()
+    _plot_cost(
+        pd.concat(curves, ignore_index=True), tuned_at, shown_ratio, figure_paths
+    )
 
 
-def _plot_cost(curves, summary, ratio, figure_paths):
+def _plot_cost(curves, tuned_at, ratio, figure_paths):
+    """Mean cost curves per panel, a marker at each method's mean threshold tuned on
+    training data."""
     mean = curves.groupby(
         ["positive_rate", "classifier", "method", "threshold"], as_index=False
     )["cost"].mean()
@@ -170,12 +178,16 @@ def _plot_cost(curves, summary, ratio, figure_paths):
                 (mean["positive_rate"] == rate) & (mean["classifier"] == classifier)
             ]
             for method, line in chosen.groupby("method"):
-                draw_method(
-                    axis,
-                    line["threshold"],
-                    line["cost"],
-                    method,
-                )
+                draw_method(axis, line["threshold"], line["cost"], method)
+                threshold = tuned_at.get((rate, classifier, method), np.nan)
+                if not np.isnan(threshold):
+                    axis.plot(
+                        threshold,
+                        np.interp(threshold, line["threshold"], line["cost"]),
+                        marker="o",
+                        markersize=3,
+                        color=method_style(method)[0],
+                    )
             axis.axvline(0.5, color="grey", lw=0.6, ls=":")
             axis.axvline(
                 analysis.bayes_threshold(ratio), color="black", lw=0.6, ls="--"
@@ -184,7 +196,12 @@ def _plot_cost(curves, summary, ratio, figure_paths):
             axis.set_ylabel(f"cost per sample (FN = {ratio:g} FP)", fontsize=7)
     for axis in axes[-1]:
         axis.set_xlabel("threshold")
-    save(figure, figure_paths, f"dashed: Bayes threshold 1/(1+{ratio:g}); dotted: 0.5")
+    save(
+        figure,
+        figure_paths,
+        f"dashed: Bayes threshold 1/(1+{ratio:g}); dotted: 0.5; "
+        "dots: thresholds tuned on training data",
+    )
 
 
 def ensemble_job(prediction_paths, metric_paths, figure_paths, table_stem):
@@ -193,7 +210,7 @@ def ensemble_job(prediction_paths, metric_paths, figure_paths, table_stem):
     metrics, _, datasets = load_metrics(metric_paths)
     rate_of = datasets.set_index("dataset")["positive_rate"]
     curves = []
-    for predictions, meta in _cells(prediction_paths):
+    for predictions, meta in ok_predictions(prediction_paths):
         curve = analysis.ensemble_curves(predictions)
         curves.append(
             curve.assign(
@@ -239,7 +256,7 @@ def ensemble_job(prediction_paths, metric_paths, figure_paths, table_stem):
                         label=f"{name} (one model)",
                     )
             axis.set_title(f"{classifier}, rate {rate:g}", fontsize=6)
-            axis.set_ylabel(_label(metric, rule), fontsize=7)
+            axis.set_ylabel(label(metric, rule), fontsize=7)
     for metric, rule in panels:
         rows.extend(_ensemble_rows(curves, metrics, metric, rule))
     for axis in axes[-1]:
@@ -269,7 +286,7 @@ def _ensemble_rows(curves, metrics, metric, rule):
             diff = sign * (values.to_numpy() - other)
             low, high = analysis.t_interval(diff[~np.isnan(diff)])
             yield {
-                "metric": _label(metric, rule),
+                "metric": label(metric, rule),
                 "classifier": classifier,
                 "positive_rate": rate,
                 "against": reference,

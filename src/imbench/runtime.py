@@ -78,3 +78,8 @@ def git_commit(directory="."):
     except (OSError, subprocess.CalledProcessError):
         return None
     return commit or None
+
+
+def stem(path):
+    """``path`` without its suffix: where a job writes a table's .csv, .md and .tex."""
+    return str(path).rsplit(".", 1)[0]

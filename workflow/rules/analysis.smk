@@ -2,9 +2,14 @@ rule ratio_sweep:
     input:
         METRICS,
     output:
-        figure=multiext("results/figures/ratio_sweep", ".pdf", ".png"),
-        table=multiext("results/tables/ratio_sweep", ".csv", ".md", ".tex"),
-        answer=multiext("results/tables/ratio_sweep_answer", ".csv", ".md", ".tex"),
+        pdf="results/figures/ratio_sweep.pdf",
+        png=reported("results/figures/ratio_sweep.png", "1. Imbalance ratio sweep"),
+        csv=reported("results/tables/ratio_sweep.csv", "1. Imbalance ratio sweep"),
+        tables=multiext("results/tables/ratio_sweep", ".md", ".tex"),
+        answer_csv=reported(
+            "results/tables/ratio_sweep_answer.csv", "1. Imbalance ratio sweep"
+        ),
+        answer_tables=multiext("results/tables/ratio_sweep_answer", ".md", ".tex"),
     log:
         "results/logs/analysis/ratio_sweep.log",
     conda:
@@ -18,8 +23,10 @@ rule cost_threshold:
         predictions=[prediction_path(cell) for cell in PLAN.cells],
         metrics=METRICS,
     output:
-        figure=multiext("results/figures/cost_threshold", ".pdf", ".png"),
-        table=multiext("results/tables/cost_threshold", ".csv", ".md", ".tex"),
+        pdf="results/figures/cost_threshold.pdf",
+        png=reported("results/figures/cost_threshold.png", "2. Cost threshold"),
+        csv=reported("results/tables/cost_threshold.csv", "2. Cost threshold"),
+        tables=multiext("results/tables/cost_threshold", ".md", ".tex"),
     log:
         "results/logs/analysis/cost_threshold.log",
     conda:
@@ -39,8 +46,10 @@ rule ensembles:
         ],
         metrics=METRICS,
     output:
-        figure=multiext("results/figures/ensembles", ".pdf", ".png"),
-        table=multiext("results/tables/ensembles", ".csv", ".md", ".tex"),
+        pdf="results/figures/ensembles.pdf",
+        png=reported("results/figures/ensembles.png", "3. Undersampling ensembles"),
+        csv=reported("results/tables/ensembles.csv", "3. Undersampling ensembles"),
+        tables=multiext("results/tables/ensembles", ".md", ".tex"),
     log:
         "results/logs/analysis/ensembles.log",
     conda:
@@ -53,11 +62,66 @@ rule f1_averages:
     input:
         METRICS,
     output:
-        figure=multiext("results/figures/f1_averages", ".pdf", ".png"),
-        table=multiext("results/tables/f1_averages", ".csv", ".md", ".tex"),
+        pdf="results/figures/f1_averages.pdf",
+        png=reported("results/figures/f1_averages.png", "4. F1 averages"),
+        csv=reported("results/tables/f1_averages.csv", "4. F1 averages"),
+        tables=multiext("results/tables/f1_averages", ".md", ".tex"),
     log:
         "results/logs/analysis/f1_averages.log",
     conda:
         "../envs/imbench.yaml"
     script:
         "../scripts/f1_averages.py"
+
+
+rule curves:
+    input:
+        predictions=[prediction_path(cell) for cell in PLAN.cells],
+        metrics=METRICS,
+    output:
+        pr_pdf="results/figures/pr_curves.pdf",
+        pr_png=reported("results/figures/pr_curves.png", "5. Curves and calibration"),
+        roc_pdf="results/figures/roc_curves.pdf",
+        roc_png=reported("results/figures/roc_curves.png", "5. Curves and calibration"),
+        calibration_pdf="results/figures/reliability.pdf",
+        calibration_png=reported(
+            "results/figures/reliability.png", "5. Curves and calibration"
+        ),
+        csv=reported("results/tables/calibration.csv", "5. Curves and calibration"),
+        tables=multiext("results/tables/calibration", ".md", ".tex"),
+    log:
+        "results/logs/analysis/curves.log",
+    conda:
+        "../envs/imbench.yaml"
+    script:
+        "../scripts/curves.py"
+
+
+rule ranking:
+    input:
+        METRICS,
+    output:
+        pdf="results/figures/critical_difference.pdf",
+        png=reported("results/figures/critical_difference.png", "6. Ranking"),
+        csv=reported("results/tables/ranking.csv", "6. Ranking"),
+        tables=multiext("results/tables/ranking", ".md", ".tex"),
+    log:
+        "results/logs/analysis/ranking.log",
+    conda:
+        "../envs/imbench.yaml"
+    script:
+        "../scripts/ranking.py"
+
+
+rule decision_guide:
+    input:
+        METRICS,
+    output:
+        csv=reported("results/tables/decision_guide.csv", "7. Decision guide"),
+        tables=multiext("results/tables/decision_guide", ".md", ".tex"),
+    log:
+        "results/logs/analysis/decision_guide.log",
+    conda:
+        "../envs/imbench.yaml"
+    script:
+        "../scripts/decision_guide.py"

@@ -18,12 +18,21 @@ CELLS_BY_DATASET = defaultdict(list)
 for cell in PLAN.cells:
     CELLS_BY_DATASET[cell.dataset].append(cell)
 
+
+def reported(path, category):
+    """``path`` flagged for ``snakemake --report``, captioned by
+    workflow/report/<name>_<suffix>.rst."""
+    name = Path(path).name.replace(".", "_")
+    caption = Path(workflow.basedir, "workflow", "report", f"{name}.rst")
+    return report(path, caption=str(caption), category=category)
+
+
 TABLES = {
     "long": "results/tables/metrics_long.csv",
-    "summary": "results/tables/summary.csv",
+    "summary": reported("results/tables/summary.csv", "0. Summary"),
     "markdown": "results/tables/summary.md",
-    "cells": "results/tables/cells.csv",
-    "datasets": "results/tables/datasets.csv",
+    "cells": reported("results/tables/cells.csv", "0. Summary"),
+    "datasets": reported("results/tables/datasets.csv", "0. Summary"),
     "provenance": "results/tables/provenance.json",
 }
 
@@ -59,6 +68,9 @@ ANALYSES = [
         else []
     ),
     "results/figures/f1_averages.pdf",
+    "results/figures/pr_curves.pdf",
+    "results/figures/critical_difference.pdf",
+    "results/tables/decision_guide.csv",
 ]
 
 

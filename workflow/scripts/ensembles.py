@@ -1,10 +1,10 @@
 from imbench.questions import ensemble_job
-from imbench.runtime import job
+from imbench.runtime import job, stem
 
 with job(snakemake.log[0]):
     ensemble_job(
         snakemake.input.predictions,
         snakemake.input.metrics,
-        snakemake.output.figure,
-        snakemake.output.table[0].removesuffix(".csv"),
+        [snakemake.output.pdf, snakemake.output.png],
+        stem(snakemake.output.csv),
     )
