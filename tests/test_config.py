@@ -1,6 +1,8 @@
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import yaml
 
 from imbench.config import ConfigError, build_plan, load_yaml
@@ -38,7 +40,12 @@ def test_plan_expands_datasets_and_cells(test_config):
     assert ("hist_gradient_boosting", "focal_loss") in {
         (c, m) for c, m, _ in plan.not_applicable
     }
-    assert plan.threshold_rules() == ["default", "tuned_f1", "tuned_cost_10"]
+    assert plan.threshold_rules() == [
+        "default",
+        "tuned_f1",
+        "tuned_cost_1",
+        "tuned_cost_10",
+    ]
 
 
 def test_fit_params_change_only_with_what_the_cell_depends_on(test_config):
@@ -114,6 +121,41 @@ INVALID = [
     ("datasets.imblearn", {"names": ["iris"]}, "'iris' is not one of"),
     ("tables.headline", ["f1"], "tables.headline.0: 'f1' is not a probability metric"),
     ("tables.headline", ["f1@tuned_cost_3"], "'f1@tuned_cost_3' is not"),
+    (
+        "classifiers.logistic_regression.params",
+        {"penalty_strength": 1},
+        "classifiers.logistic_regression.params: LogisticRegression.__init__() got "
+        "an unexpected keyword argument 'penalty_strength'",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"C": -1},
+        "classifiers.logistic_regression.params: The 'C' parameter of "
+        "LogisticRegression must be a float in the range (0.0, inf]. Got -1",
+    ),
+    ("cv.repeats", 0, "cv.repeats: 0 is less than the minimum of 1"),
+    ("cv.shuffle", True, "cv: Additional properties are not allowed ('shuffle'"),
+    ("positive_rates", [], "positive_rates: [] should be non-empty"),
+    ("positive_rates", ["1%"], "positive_rates.0: '1%' is not of type 'number'"),
+    ("thresholds.cost_ratios", [], "thresholds.cost_ratios: [] should be non-empty"),
+    ("thresholds.cost_ratios", [-10], "thresholds.cost_ratios.0: -10 is less than"),
+    ("thresholds.holdout_fraction", 1.0, "thresholds.holdout_fraction: 1.0 is"),
+    ("seed", [1], "seed: [1] is not of type 'string', 'integer'"),
+    ("datasets.synthetic.seeds", 0, "datasets.synthetic.seeds: 0 is less than"),
+    ("datasets.synthetic.n_samples", "many", "'many' is not of type 'integer'"),
+    ("datasets.files.0.name", "a/b", "datasets.files.0.name: 'a/b' does not match"),
+    ("methods.undersample_ensemble.n_members", 0, "n_members: 0 is less than"),
+    ("methods.focal_loss.alpha", 1.5, "methods.focal_loss.alpha: 1.5 is greater"),
+    ("methods.smote", "yes", "methods.smote: 'yes' is not of type 'object'"),
+    ("classifiers", {}, "classifiers: {} should be non-empty"),
+    ("positive_rates", [float("nan")], "positive_rates.0: nan is not a finite number"),
+    ("datasets.synthetic.seeds", 10**6, "seeds: 1000000 is greater than the maximum"),
+    ("classifiers.logistic_regression.methods", [], "methods: [] should be non-empty"),
+    (
+        "classifiers.logistic_regression.methods",
+        "some",
+        "'some' is not \"all\" enabled methods, or a list of method names",
+    ),
 ]
 
 
@@ -132,3 +174,53 @@ def test_no_datasets_is_an_error(test_config):
     config["datasets"] = {}
     with pytest.raises(ConfigError, match="no dataset is configured"):
         plan_of(config)
+
+
+def key_paths(node, prefix=()):
+    """Every path to a value in a nested config."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        yield (*prefix, key)
+        if isinstance(value, dict | list):
+            yield from key_paths(value, (*prefix, key))
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([float("nan"), float("inf"), -1.0, 0.0, 0.5, 1.0, 10**9])
+    | st.text(max_size=12),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_any_mutation_is_either_valid_or_one_clear_line(test_config, data):
+    """Replace, delete or add a key anywhere in a valid config: the plan is built or
+    a ConfigError of one line is raised, never anything else."""
+    config = copy.deepcopy(test_config)
+    paths = sorted(key_paths(config), key=repr)
+    *parents, last = data.draw(st.sampled_from(paths))
+    node = config
+    for key in parents:
+        node = node[key]
+    action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "delete":
+        del node[last]
+    elif action == "replace":
+        node[last] = data.draw(JSON_VALUES)
+    elif isinstance(node, dict):
+        node[data.draw(st.text(max_size=8))] = data.draw(JSON_VALUES)
+    try:
+        plan = plan_of(config)
+    except ConfigError as error:
+        assert str(error) and "\n" not in str(error)
+    else:
+        assert plan.cells

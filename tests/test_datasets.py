@@ -187,3 +187,46 @@ def test_imblearn_dataset_offline_download_fails_clearly(tmp_path, monkeypatch):
     monkeypatch.setattr(zenodo, "urlopen", offline)
     with pytest.raises(DatasetError, match="could not be downloaded"):
         imblearn_benchmark("ecoli", tmp_path, download=True)
+
+
+def test_constant_and_duplicated_columns_are_kept_and_logged(tmp_path, caplog):
+    frame = good_frame().assign(constant=7.0, copy_of_a=lambda f: f["a"])
+    with caplog.at_level("WARNING", logger="imbench.datasets"):
+        X, _ = user_file(write_csv(tmp_path, frame), "label", "y")
+    assert X.shape == (4, 4)
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("constant feature columns (kept): constant" in m for m in messages)
+    assert any("'copy_of_a' duplicates 'a' (kept)" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    "positives,splits,message",
+    [
+        (2, [["cv.folds", 3]], "2 minority samples, fewer than cv.folds = 3"),
+        (
+            3,
+            [["cv.folds", 3], ["thresholds.inner_folds", 3]],
+            "2 minority samples in a training fold, fewer than "
+            "thresholds.inner_folds = 3",
+        ),
+    ],
+)
+def test_a_user_file_with_too_few_positives_for_the_folds(
+    tmp_path, positives, splits, message
+):
+    labels = ["y"] * positives + ["x"] * 20
+    frame = pd.DataFrame({"a": np.arange(len(labels), dtype=float), "label": labels})
+    path = write_csv(tmp_path, frame)
+    spec = {
+        "kind": "file",
+        "source": "file-few",
+        "rate": None,
+        "path": str(path),
+        "target": "label",
+        "positive_label": "y",
+        "splits": splits,
+    }
+    with pytest.raises(DatasetError) as raised:
+        make_dataset(spec)
+    assert str(raised.value) == f"{path}: {message}"
+    make_dataset({**spec, "splits": [["cv.folds", 2]]})  # enough for two folds

@@ -64,8 +64,16 @@ def _hist_gradient_boosting(params, seed, threads):
 def _mlp(params, seed, threads):
     from sklearn.neural_network import MLPClassifier
 
-    params = {**params, "hidden_layer_sizes": tuple(params["hidden_layer_sizes"])}
+    params = {
+        **params,
+        "hidden_layer_sizes": _layer_sizes(params["hidden_layer_sizes"]),
+    }
     return MLPClassifier(**params, random_state=seed)
+
+
+def _layer_sizes(sizes):
+    """Hidden layer sizes as a tuple (YAML gives a list or one integer)."""
+    return tuple(sizes) if isinstance(sizes, list | tuple) else (sizes,)
 
 
 CLASSIFIERS = {
@@ -96,7 +104,7 @@ CLASSIFIERS = {
             defaults={"hidden_layer_sizes": [32], "alpha": 1e-4, "max_iter": 500},
             traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
             focal_params=lambda p: {
-                "hidden_layer_sizes": tuple(p["hidden_layer_sizes"]),
+                "hidden_layer_sizes": _layer_sizes(p["hidden_layer_sizes"]),
                 "l2": p["alpha"],
                 "max_iter": p["max_iter"],
             },

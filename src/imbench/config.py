@@ -8,6 +8,7 @@ as a ``ConfigError`` with one line naming the key.
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import yaml
 from jsonschema import Draft202012Validator, validators
 
 from imbench.classifiers import CLASSIFIERS
-from imbench.datasets import BUILTIN_CLASS_COUNTS, counts_at_rate
+from imbench.datasets import BUILTIN_CLASS_COUNTS, counts_at_rate, minority_problem
 from imbench.methods import METHODS
 from imbench.metrics import DECISION_METRICS, PROBABILITY_METRICS, cost_metric
 from imbench.seeds import seed_from
@@ -43,12 +44,26 @@ def _with_defaults(validator_class):
 _Validator = _with_defaults(Draft202012Validator)
 
 
+SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong oneOf branch
+
+
 def _key(path):
     return ".".join(str(part) for part in path) or "config"
 
 
+def _check_finite(node, path=()):
+    """JSON schema bounds let NaN through (every comparison with it is false)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{_key((*path, key))}: {value} is not a finite number")
+        if isinstance(value, dict | list):
+            _check_finite(value, (*path, key))
+
+
 def validate_schema(config, schema_path):
     """Check ``config`` against the schema, filling defaults in place."""
+    _check_finite(config)
     schema = yaml.safe_load(Path(schema_path).read_text())
     errors = sorted(
         _Validator(schema).iter_errors(config),
@@ -56,9 +71,14 @@ def validate_schema(config, schema_path):
     )
     if errors:
         error = errors[0]
-        if error.validator == "oneOf" and error.context:
-            error = min(error.context, key=lambda e: len(e.message))
         message = error.message.splitlines()[0]
+        if error.validator == "oneOf" and error.context:
+            # the branch of the instance's type failed deeper: its error says most
+            deeper = [e for e in error.context if e.validator not in SHALLOW]
+            if deeper:
+                error, message = deeper[0], deeper[0].message.splitlines()[0]
+            elif "description" in error.schema:
+                message = f"{error.instance!r} is not {error.schema['description']}"
         raise ConfigError(f"{_key(error.absolute_path)}: {message}")
 
 
@@ -128,29 +148,24 @@ def config_hash(config):
 
 
 def _check_minority(name, minority, config, where):
-    folds = config["cv"]["folds"]
-    if minority < folds:
-        raise ConfigError(
-            f"{where}: {name} would have {minority} minority samples, fewer than "
-            f"cv.folds = {folds}"
-        )
-    in_training = minority - -(-minority // folds)  # the smallest training fold
-    for key, splits in _inner_splits(config):
-        if in_training < splits:
-            raise ConfigError(
-                f"{where}: {name} would have {in_training} minority samples in a "
-                f"training fold, fewer than {key} = {splits}"
-            )
+    problem = minority_problem(minority, stratified_splits(config))
+    if problem:
+        raise ConfigError(f"{where}: {name} would have {problem}")
+
+
+def stratified_splits(config):
+    """``[key, n_splits]`` of every stratified split: the outer folds first, then those
+    made inside a training fold."""
+    return [["cv.folds", config["cv"]["folds"]], *_inner_splits(config)]
 
 
 def _inner_splits(config):
-    """``(key, n_splits)`` of every stratified split made inside a training fold."""
     if config["thresholds"]["strategy"] == "inner_cv":
         yield "thresholds.inner_folds", config["thresholds"]["inner_folds"]
     for name in ("threshold_f1", "threshold_cost"):
         if name in config["methods"]:
             folds = {**METHODS[name].defaults, **config["methods"][name]}["cv_folds"]
-            yield f"methods.{name}.cv_folds", folds
+            yield [f"methods.{name}.cv_folds", folds]
 
 
 def _rate_name(rate):
@@ -232,6 +247,7 @@ def _file_specs(config, base_dir):
                 "path": str(path),
                 "target": entry["target"],
                 "positive_label": entry.get("positive_label"),
+                "splits": stratified_splits(config),
             },
         )
 
@@ -248,8 +264,20 @@ def _imblearn_specs(config):
                 "name": name,
                 "cache_dir": str(Path(imblearn["cache_dir"]).expanduser()),
                 "download": imblearn["download"],
+                "splits": stratified_splits(config),
             },
         )
+
+
+def _check_classifier_params(config):
+    """Build each classifier and run scikit-learn's own parameter checks (those ``fit``
+    runs first), so a wrong name or value stops the run before any job."""
+    for name, entry in config["classifiers"].items():
+        try:
+            CLASSIFIERS[name].build(entry["params"])._validate_params()
+        except (TypeError, ValueError) as error:
+            message = " ".join(str(error).split())
+            raise ConfigError(f"classifiers.{name}.params: {message}") from error
 
 
 def _check_headline(config, plan):
@@ -287,6 +315,7 @@ def build_plan(config, schema_path, base_dir="."):
         At the first problem, with one line naming the key.
     """
     validate_schema(config, schema_path)
+    _check_classifier_params(config)
     plan = Plan(config)
     specs = [
         *(_synthetic_specs(config) if "synthetic" in config["datasets"] else []),

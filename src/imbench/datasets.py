@@ -4,6 +4,8 @@ Every loader returns ``(X, y)`` with ``y`` in {0, 1} (1 = positive, the class wh
 is controlled); ``make_dataset`` adds a record of what was made.
 """
 
+import hashlib
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 
 from imbench.io import read_table_with_meta, write_table_with_meta
+
+log = logging.getLogger(__name__)
 
 # Class counts of scikit-learn's bundled datasets, per loader and label, so that the
 # config can be checked at start-up without loading them (a test checks these).
@@ -150,8 +154,36 @@ def user_file(path, target, positive_label=None):
             )
     if frame.shape[1] == 0:
         raise DatasetError(f"{path}: no feature columns besides '{target}'")
+    _log_uninformative_columns(path, frame)
     y = (labels == positive_label).to_numpy().astype(np.int64)
     return frame.to_numpy(dtype=np.float64), y
+
+
+def _log_uninformative_columns(path, frame):
+    """Warn about constant and duplicated feature columns. They are kept: no method
+    here fails on them, and dropping columns silently would change the user's data."""
+    values = frame.to_numpy(np.float64)
+    constant = [
+        str(c)
+        for c, column in zip(frame.columns, values.T, strict=True)
+        if (column == column[0]).all()
+    ]
+    if constant:
+        log.warning(
+            "%s: constant feature columns (kept): %s", path, ", ".join(constant)
+        )
+    first_of = {}
+    for column in frame.columns:
+        digest = hashlib.sha256(frame[column].to_numpy(np.float64).tobytes()).digest()
+        if digest in first_of:
+            log.warning(
+                "%s: feature column '%s' duplicates '%s' (kept)",
+                path,
+                column,
+                first_of[digest],
+            )
+        else:
+            first_of[digest] = column
 
 
 def imblearn_benchmark(name, cache_dir, download):
@@ -173,6 +205,22 @@ def imblearn_benchmark(name, cache_dir, download):
             "internet access or copy the cache"
         ) from error
     return bunch.data.astype(np.float64), (bunch.target == 1).astype(np.int64)
+
+
+def minority_problem(minority, splits):
+    """What is wrong when ``minority`` samples must be split stratified by ``splits``
+    (``[key, n_splits]`` pairs, the outer folds first), or None."""
+    (outer_key, folds), *inner = splits
+    if minority < folds:
+        return f"{minority} minority samples, fewer than {outer_key} = {folds}"
+    in_training = minority - -(-minority // folds)  # the smallest training fold
+    for key, n_splits in inner:
+        if in_training < n_splits:
+            return (
+                f"{in_training} minority samples in a training fold, fewer than "
+                f"{key} = {n_splits}"
+            )
+    return None
 
 
 def make_dataset(spec):
@@ -197,6 +245,10 @@ def make_dataset(spec):
     else:
         X, y = imblearn_benchmark(spec["name"], spec["cache_dir"], spec["download"])
     n_positive = int(y.sum())
+    if "splits" in spec:  # counts known only now that the data is read
+        problem = minority_problem(min(n_positive, len(y) - n_positive), spec["splits"])
+        if problem:
+            raise DatasetError(f"{spec.get('path', spec['source'])}: {problem}")
     info = {
         **spec,
         "n_samples": len(y),
