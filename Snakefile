@@ -19,6 +19,12 @@ include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/analysis.smk"
 
 
+onsuccess:
+    failed = failure_summary(TABLES["cells"])
+    if failed:
+        sys.exit(failed)
+
+
 rule all:
     default_target: True
     input:

@@ -1,9 +1,9 @@
 import copy
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-import yaml
 
 from imbench.config import ConfigError, build_plan, load_yaml
 

@@ -4,14 +4,17 @@ import json
 import logging
 
 import numpy as np
+import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_info
 
 from imbench.datasets import write_dataset
+from imbench.evaluation import NO_THRESHOLD
 from imbench.io import read_table_with_meta
 from imbench.jobs import evaluate_job, fit_job
 from imbench.runtime import job
+from imbench.tables import aggregate
 
 PARAMS = {
     "classifier_params": {},
@@ -38,10 +41,23 @@ def dataset(tmp_path, imbalanced):
     return path
 
 
-def run_fit(dataset, tmp_path, method, params):
+def run_fit(dataset, tmp_path, method, params, classifier="logistic_regression"):
     output = tmp_path / f"{method}.parquet"
-    fit_job(dataset, output, "d", "logistic_regression", method, params)
+    fit_job(dataset, output, "d", classifier, method, params)
     return read_table_with_meta(output)
+
+
+def evaluate(prediction_paths, dataset, tmp_path):
+    output = tmp_path / "metrics.parquet"
+    evaluate_job(
+        prediction_paths,
+        dataset,
+        output,
+        criteria=["f1", 10.0],
+        cost_ratios=[10.0],
+        grid_size=50,
+    )
+    return output
 
 
 def test_fit_job_writes_predictions_and_provenance(dataset, tmp_path):
@@ -115,3 +131,53 @@ def test_job_pins_threads_and_logs_to_its_file(tmp_path):
 def test_dataset_metadata_is_readable_without_loading_data(dataset):
     info = json.loads(pq.read_schema(dataset).metadata[b"imbench"])
     assert info["source"] == "test"
+
+
+def write_data(tmp_path, X, y):
+    path = tmp_path / "edge.parquet"
+    write_dataset(path, X, y, {"source": "edge", "rate": None})
+    return path
+
+
+@pytest.mark.parametrize("kind", ["separable", "noise"])
+def test_separable_and_pure_noise_data_run_to_the_expected_scores(tmp_path, kind):
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(40), np.zeros(360)].astype(int)
+    X = rng.normal(size=(400, 3)) + (10 * y[:, None] if kind == "separable" else 0)
+    path = write_data(tmp_path, X, y)
+    methods = ["baseline", "class_weight", "smote", "random_undersample"]
+    for method in methods:
+        assert run_fit(path, tmp_path, method, PARAMS)[1]["status"] == "ok"
+    paths = [tmp_path / f"{method}.parquet" for method in methods]
+    metrics = read_table_with_meta(evaluate(paths, path, tmp_path))[0].to_pandas()
+    scores = metrics[metrics["threshold_rule"] == "none"].groupby("metric")["value"]
+    if kind == "separable":
+        assert scores.min()["roc_auc"] == pytest.approx(1.0)
+        assert scores.min()["average_precision"] == pytest.approx(1.0)
+    else:  # a random scorer: ROC-AUC near 0.5, AP near the positive rate
+        assert 0.35 < scores.mean()["roc_auc"] < 0.65
+        assert scores.mean()["average_precision"] < 0.25
+
+
+def test_constant_predictions_leave_roc_auc_missing_with_the_reason(dataset, tmp_path):
+    stump = {**PARAMS, "classifier_params": {"min_samples_leaf": 10_000}}
+    _, meta = run_fit(dataset, tmp_path, "baseline", stump, "hist_gradient_boosting")
+    assert meta["status"] == "ok"
+    output = evaluate([tmp_path / "baseline.parquet"], dataset, tmp_path)
+    metrics = read_table_with_meta(output)[0].to_pandas()
+    auc = metrics[metrics["metric"] == "roc_auc"]
+    assert auc["value"].isna().all()
+    assert set(auc["missing"]) == {"constant scores: nothing is ranked"}
+    tuned = metrics[metrics["threshold_rule"] == "tuned_f1"]
+    assert set(tuned["missing"]) == {NO_THRESHOLD}
+    outputs = {
+        name: tmp_path / f"{name}.out"
+        for name in ("long", "summary", "markdown", "cells", "datasets", "provenance")
+    }
+    aggregate([output], outputs, [], ["roc_auc", "average_precision"], {})
+    summary = pd.read_csv(outputs["summary"])
+    row = summary[summary["metric"] == "roc_auc"].iloc[0]
+    assert row["n_folds"] == 0 and row["n_missing"] == 3 and np.isnan(row["mean"])
+    assert "| n/a " in outputs["markdown"].read_text()
+    long = pd.read_csv(outputs["long"])
+    assert (long.loc[long["metric"] == "roc_auc", "missing"] != "").all()

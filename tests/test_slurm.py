@@ -12,7 +12,7 @@ from .test_workflow import TEST_CONFIG, copy_workflow
 # stay visible for MinJobAge). The account flag skips the plugin's guess via sacct.
 SLURM_FLAGS = [
     "--workflow-profile",
-    "workflow/profiles/slurm",
+    "profiles/slurm",
     "--cores",
     "2",
     "--slurm-status-command",

@@ -1,8 +1,11 @@
 """End to end: the test config through Snakemake, in a scratch copy of the workflow."""
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -15,7 +18,7 @@ TEST_CONFIG = "config/test.yaml"
 
 def copy_workflow(destination):
     destination.mkdir(parents=True, exist_ok=True)
-    for name in ("Snakefile", "workflow", "config", "tests/data"):
+    for name in ("Snakefile", "workflow", "profiles", "config", "tests/data"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, destination / name)
@@ -24,14 +27,27 @@ def copy_workflow(destination):
     return destination
 
 
-def snakemake(workdir, *args, configfile=TEST_CONFIG):
+def snakemake(workdir, *args, configfile=TEST_CONFIG, env=None):
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "--configfile", configfile, *args],
         cwd=workdir,
         capture_output=True,
         text=True,
         timeout=900,
+        env=env,
     )
+
+
+def same_tables(first, second):
+    """Names of the tables that differ between two workdirs' results."""
+    names = sorted(p.name for p in (first / "results" / "tables").iterdir())
+    assert names == sorted(p.name for p in (second / "results" / "tables").iterdir())
+    return [
+        name
+        for name in names
+        if (first / "results" / "tables" / name).read_bytes()
+        != (second / "results" / "tables" / name).read_bytes()
+    ]
 
 
 def job_counts(output):
@@ -59,11 +75,83 @@ def runs(tmp_path_factory):
 
 
 def test_tables_are_byte_identical_across_core_counts(runs):
-    tables = sorted(p.name for p in (runs[2] / "results" / "tables").iterdir())
-    assert {"metrics_long.csv", "summary.csv", "summary.md", "cells.csv"} <= set(tables)
-    for name in tables:
-        first = (runs[2] / "results" / "tables" / name).read_bytes()
-        assert first == (runs[1] / "results" / "tables" / name).read_bytes(), name
+    tables = {p.name for p in (runs[2] / "results" / "tables").iterdir()}
+    assert {"metrics_long.csv", "summary.csv", "summary.md", "cells.csv"} <= tables
+    assert same_tables(runs[2], runs[1]) == []
+
+
+def test_tables_do_not_depend_on_the_order_jobs_ran_in(runs, tmp_path):
+    """Datasets evaluated one at a time in reverse order, then the rest."""
+    workdir = copy_workflow(tmp_path)
+    for metrics in sorted((runs[2] / "results" / "metrics").iterdir(), reverse=True):
+        target = f"results/metrics/{metrics.name}"
+        assert snakemake(workdir, "--cores", "1", target).returncode == 0
+    assert snakemake(workdir, "--cores", "2").returncode == 0
+    assert same_tables(runs[2], workdir) == []
+
+
+def test_a_run_killed_mid_fit_resumes_to_identical_tables(runs, tmp_path):
+    workdir = copy_workflow(tmp_path)
+    command = [sys.executable, "-m", "snakemake", "--configfile", TEST_CONFIG]
+    with open(tmp_path / "killed.log", "w") as log:
+        process = subprocess.Popen(
+            [*command, "--cores", "2"],
+            cwd=workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, jobs included
+        )
+        predictions = workdir / "results" / "predictions"
+        deadline = time.monotonic() + 300
+        while len(list(predictions.glob("*/*/*.parquet"))) < 4:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert not (workdir / "results" / "tables" / "summary.csv").exists()
+    # the resume command the README documents
+    assert snakemake(workdir, "--unlock").returncode == 0
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not list((workdir / "results").rglob("*.partial"))
+    assert same_tables(runs[2], workdir) == []
+
+
+def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
+    workdir = copy_workflow(tmp_path)
+    schema_path = workdir / "workflow" / "schemas" / "config.schema.yaml"
+    schema = yaml.safe_load(schema_path.read_text())
+    schema["properties"]["methods"]["properties"]["always_fails"] = {"type": "object"}
+    schema_path.write_text(yaml.safe_dump(schema))
+    config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
+    config["methods"]["always_fails"] = {}
+    (workdir / "config" / "faulty.yaml").write_text(yaml.safe_dump(config))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests" / "faults")}
+    result = snakemake(
+        workdir, "--cores", "2", configfile="config/faulty.yaml", env=env
+    )
+    assert result.returncode == 1
+    assert "imbench: 4 of " in result.stderr and "cells failed" in result.stderr
+    assert "injected fault: always_fails raises while fitting" in result.stderr
+    import pandas as pd
+
+    tables = workdir / "results" / "tables"
+    cells = pd.read_csv(tables / "cells.csv")
+    failed = cells[cells["status"] == "failed"]
+    assert set(failed["method"]) == {"always_fails"} and len(failed) == 4
+    assert failed["reason"].str.contains("injected fault").all()
+    assert (cells.loc[cells["method"] != "always_fails", "status"] != "failed").all()
+    assert "always_fails" in (tables / "summary.md").read_text()
+    for name in ("ratio_sweep.pdf", "critical_difference.png", "pr_curves.pdf"):
+        assert (workdir / "results" / "figures" / name).exists()
+    # every other cell's metrics are those of the run without the fault
+    keys = ["dataset", "classifier", "method", "repeat", "fold", "threshold_rule"]
+    clean = pd.read_csv(runs[2] / "results" / "tables" / "metrics_long.csv")
+    faulty = pd.read_csv(tables / "metrics_long.csv")
+    pd.testing.assert_frame_equal(
+        clean.sort_values([*keys, "metric"], ignore_index=True),
+        faulty.sort_values([*keys, "metric"], ignore_index=True),
+    )
 
 
 def test_every_cell_is_in_the_tables(runs):
@@ -134,6 +222,18 @@ def test_a_new_cost_ratio_refits_nothing(runs):
     assert counts == {"evaluate": 4, **ANALYSIS_JOBS}
 
 
+def test_another_configs_results_are_not_replaced_silently(runs):
+    same = snakemake(runs[2], "--dry-run")
+    assert "warning: results/ holds results of another config" not in same.stderr
+    config = yaml.safe_load((REPO / TEST_CONFIG).read_text())
+    config["seed"] = "another"
+    (runs[2] / "config" / "other.yaml").write_text(yaml.safe_dump(config))
+    other = snakemake(runs[2], "--dry-run", configfile="config/other.yaml")
+    assert "imbench: warning: results/ holds results of another config" in (
+        other.stderr
+    )
+
+
 def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
@@ -141,7 +241,11 @@ def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
     (workdir / "config" / "bad.yaml").write_text(yaml.safe_dump(config))
     result = snakemake(workdir, "--cores", "1", configfile="config/bad.yaml")
     assert result.returncode == 1
-    lines = (result.stdout + result.stderr).strip().splitlines()
+    lines = [
+        line
+        for line in (result.stdout + result.stderr).strip().splitlines()
+        if not line.startswith("Using workflow specific profile")  # Snakemake's note
+    ]
     assert lines == [
         "imbench: config error: methods: Additional properties are not allowed "
         "('smoat' was unexpected)"
@@ -220,3 +324,17 @@ def test_the_report_holds_every_figure_and_table_with_its_caption(runs):
         caption = REPO / "workflow" / "report" / (path.name.replace(".", "_") + ".rst")
         first_words = " ".join(caption.read_text().split()[:4]).replace("*", "")
         assert first_words in report, path.name
+
+
+def test_a_config_with_a_python_tag_runs_no_code(tmp_path):
+    workdir = copy_workflow(tmp_path)
+    pwned = tmp_path / "pwned"
+    text = (workdir / TEST_CONFIG).read_text()
+    tagged = f'seed: !!python/object/apply:os.system ["touch {pwned}"]\n' + "\n".join(
+        line for line in text.splitlines() if not line.startswith("seed:")
+    )
+    (workdir / "config" / "tagged.yaml").write_text(tagged)
+    result = snakemake(workdir, "--dry-run", configfile="config/tagged.yaml")
+    assert result.returncode == 1
+    assert "not valid JSON or YAML" in result.stdout + result.stderr
+    assert not pwned.exists()

@@ -7,12 +7,19 @@ new criterion or cost ratio only reruns this step, never a fit.
 import numpy as np
 import pandas as pd
 
-from imbench.metrics import confusion_counts, decision_metrics, probability_metrics
+from imbench.metrics import (
+    confusion_counts,
+    decision_metrics,
+    missing_reason,
+    probability_metrics,
+)
 from imbench.thresholds import criterion_name, select_threshold
 
 DEFAULT_THRESHOLD = 0.5
 CELL_KEYS = ["dataset", "classifier", "method"]
 FOLD_KEYS = ["repeat", "fold", "threshold_rule", "metric"]
+NO_THRESHOLD = "no threshold could be tuned on the validation predictions"
+NOTHING_POSITIVE = "nothing predicted positive"
 
 
 def fold_thresholds(validation, fold_record, criteria, grid_size):
@@ -50,9 +57,9 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
     Returns
     -------
     DataFrame
-        Columns ``repeat, fold, threshold_rule, metric, value``; threshold-free metrics
-        have rule ``none``, and each rule's threshold is reported as metric
-        ``threshold``.
+        Columns ``repeat, fold, threshold_rule, metric, value, missing``;
+        threshold-free metrics have rule ``none``, each rule's threshold is reported as
+        metric ``threshold``, and ``missing`` says why a value is NaN (else empty).
     """
     rows = []
     groups = predictions.groupby(["repeat", "fold", "role"], sort=True)
@@ -65,15 +72,27 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
             validation = test.iloc[:0]
         y_true, proba = test["y_true"].to_numpy(), test["proba"].to_numpy()
         for metric, value in probability_metrics(y_true, proba).items():
-            rows.append((*key, "none", metric, value))
+            why = missing_reason(metric, y_true, proba) if np.isnan(value) else ""
+            rows.append((*key, "none", metric, value, why))
         thresholds = fold_thresholds(validation, record, criteria, grid_size)
         values = np.array(list(thresholds.values()), dtype=np.float64)
         counts = confusion_counts(y_true, proba, np.nan_to_num(values, nan=np.inf))
         metrics = decision_metrics(*counts, cost_ratios=cost_ratios)
         for i, rule in enumerate(thresholds):
-            rows.append((*key, rule, "threshold", values[i]))
-            for metric, column in metrics.items():
-                rows.append(
-                    (*key, rule, metric, np.nan if np.isnan(values[i]) else column[i])
+            if np.isnan(values[i]):
+                rows.extend(
+                    (*key, rule, metric, np.nan, NO_THRESHOLD)
+                    for metric in ("threshold", *metrics)
                 )
-    return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value"])
+                continue
+            rows.append((*key, rule, "threshold", values[i], ""))
+            for metric, column in metrics.items():
+                why = ""
+                if np.isnan(column[i]):
+                    why = (
+                        NOTHING_POSITIVE
+                        if metric == "precision"
+                        else missing_reason(metric, y_true, proba)
+                    )
+                rows.append((*key, rule, metric, column[i], why))
+    return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value", "missing"])

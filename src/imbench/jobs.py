@@ -108,7 +108,7 @@ def evaluate_job(
             table.to_pandas(), meta["folds"], criteria, cost_ratios, grid_size
         )
         frames.append(metrics.assign(**cell))
-    columns = [*CELL_KEYS, *FOLD_KEYS, "value"]
+    columns = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
     metrics = (
         pd.concat(frames, ignore_index=True)[columns]
         if frames

@@ -106,7 +106,7 @@ def decision_metrics(tp, fp, tn, fn, cost_ratios=()):
 
 def probability_metrics(y_true, proba):
     """ROC-AUC, average precision, Brier score and log loss of positive-class
-    probabilities; a metric that is undefined (one class only) is NaN."""
+    probabilities; a metric that is undefined is NaN (see ``missing_reason``)."""
     from sklearn.metrics import (
         average_precision_score,
         brier_score_loss,
@@ -114,13 +114,24 @@ def probability_metrics(y_true, proba):
         roc_auc_score,
     )
 
-    y_true = np.asarray(y_true)
+    y_true, proba = np.asarray(y_true), np.asarray(proba)
     both_classes = 0 < y_true.sum() < len(y_true)
+    ranks = both_classes and proba.min() < proba.max()
     return {
-        "roc_auc": roc_auc_score(y_true, proba) if both_classes else np.nan,
+        "roc_auc": roc_auc_score(y_true, proba) if ranks else np.nan,
         "average_precision": average_precision_score(y_true, proba)
         if both_classes
         else np.nan,
         "brier": brier_score_loss(y_true, proba),
         "log_loss": log_loss(y_true, proba, labels=[0, 1]),
     }
+
+
+def missing_reason(metric, y_true, proba):
+    """Why a probability metric of these predictions is missing."""
+    y_true, proba = np.asarray(y_true), np.asarray(proba)
+    if not 0 < y_true.sum() < len(y_true):
+        return "one class in the test fold"
+    if metric == "roc_auc" and proba.min() == proba.max():
+        return "constant scores: nothing is ranked"
+    return "undefined"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from imbench.config import Cell, ConfigError, build_plan, config_hash
 from imbench.runtime import git_commit
+from imbench.tables import failure_summary, previous_config
 
 try:
     PLAN = build_plan(
@@ -77,6 +78,16 @@ ANALYSES = [
 def fit_params(wildcards):
     return PLAN.fit_params(
         Cell(wildcards.dataset, wildcards.classifier, wildcards.method)
+    )
+
+
+_previous = previous_config(TABLES["provenance"], config_hash(PLAN.config))
+if _previous:
+    print(
+        f"imbench: warning: results/ holds results of another config ({_previous}); "
+        "this run replaces those its changes affect (move results/ aside first to "
+        "keep them)",
+        file=sys.stderr,
     )
 
 

@@ -1,0 +1,21 @@
+"""Fault injection: with this directory on PYTHONPATH, every Python process of a run
+(Snakemake and each job) registers ``always_fails``, a method whose sampler raises
+while fitting, as a buggy or incompatible method would."""
+
+from imbench.methods import METHODS, Method, make_pipeline
+
+INJECTED = "injected fault: always_fails raises while fitting"
+
+
+def _explode(X, y):
+    raise RuntimeError(INJECTED)
+
+
+def _always_fails(classifier, classifier_params, params, seed, threads):
+    from imblearn import FunctionSampler
+
+    model = classifier.build(classifier_params, seed, threads)
+    return make_pipeline(classifier, model, FunctionSampler(func=_explode))
+
+
+METHODS["always_fails"] = Method("always_fails", _always_fails, "fails on purpose")
