@@ -36,14 +36,13 @@ def dataset_job(spec, output):
     write_dataset(output, X, y, info)
 
 
-def fit_job(dataset_path, output, dataset, classifier, method, params, threads=1):
-    """Cross-validate one cell and write its predictions with a status record.
+def fit_cell(X, y, dataset, classifier, method, params, threads=1):
+    """Cross-validate one cell; returns its predictions and a status record.
 
     A method that cannot apply to this data (``not_applicable``) or raises while
-    fitting (``failed``) is recorded as such with the reason; the job itself succeeds
-    so the rest of the benchmark goes on.
+    fitting (``failed``) is recorded as such with the reason, never raised, so the
+    rest of the benchmark goes on.
     """
-    X, y, _ = read_dataset(dataset_path)
     entry = METHODS[method]
     meta = {
         "dataset": dataset,
@@ -86,6 +85,14 @@ def fit_job(dataset_path, output, dataset, classifier, method, params, threads=1
     log.info(
         "%s/%s/%s: %s %s", dataset, classifier, method, meta["status"], meta["reason"]
     )
+    return predictions, meta
+
+
+def fit_job(dataset_path, output, dataset, classifier, method, params, threads=1):
+    """Cross-validate one cell (``fit_cell``) and write its predictions with the
+    status record."""
+    X, y, _ = read_dataset(dataset_path)
+    predictions, meta = fit_cell(X, y, dataset, classifier, method, params, threads)
     table = pa.Table.from_pandas(predictions, preserve_index=False)
     write_table_with_meta(output, table, meta)
 

@@ -1,0 +1,295 @@
+"""How much the pipeline costs beside the model fits it exists to run.
+
+Runs a config (default: config/config.yaml) in a scratch copy of the workflow and
+prints one Markdown table, also written to docs/performance.md with the command and
+the machine:
+
+- ideal: the in-job fit + predict time recorded in the predictions, over the cores;
+- pipeline wall time at --cores 1 and --cores N from a clean results/, the mean number
+  of runnable processes during the N-core run (from /proc/stat), and the peak RSS of
+  any job (from the benchmark files);
+- loop: the same fits and metrics from a plain joblib.Parallel loop over N cores;
+- the no-op rerun and the dry run of a grid of at least 10,000 fit jobs;
+- optionally (--growth N ...) the N-core wall time with n_samples set to each N, and
+  (--scale) every job of config/scale.yaml with its wall time and peak RSS.
+
+    .venv/bin/python benchmarks/performance.py                 # about 45 minutes
+    .venv/bin/python benchmarks/performance.py --growth 2000 20000 --scale
+"""
+
+import argparse
+import copy
+import csv
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMA = REPO / "workflow" / "schemas" / "config.schema.yaml"
+DRY_RUN_FITS = 10_000
+
+
+def scratch_workflow(directory):
+    """A copy of the workflow to run in, so the repository's results/ is untouched."""
+    for name in ("Snakefile", "workflow", "profiles", "config", "tests/data"):
+        source, target = REPO / name, Path(directory) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target)
+        else:
+            shutil.copy(source, target)
+    return Path(directory)
+
+
+class RunnableSampler(threading.Thread):
+    """Mean number of runnable processes (``procs_running`` in /proc/stat, less this
+    sampler) while it runs."""
+
+    def __init__(self, interval=0.25):
+        super().__init__(daemon=True)
+        self.interval, self.samples, self.stopped = interval, [], threading.Event()
+
+    def run(self):
+        while not self.stopped.wait(self.interval):
+            for line in Path("/proc/stat").read_text().splitlines():
+                if line.startswith("procs_running"):
+                    self.samples.append(int(line.split()[1]) - 1)
+
+    def mean(self):
+        self.stopped.set()
+        self.join()
+        return sum(self.samples) / max(1, len(self.samples))
+
+
+def snakemake(workdir, config, *args):
+    """Wall time of one Snakemake invocation (which must succeed)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "snakemake", "--configfile", config, "--quiet", *args],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def clean(workdir):
+    for name in ("results", ".snakemake"):
+        shutil.rmtree(Path(workdir) / name, ignore_errors=True)
+
+
+def fit_seconds(workdir):
+    """Sum of the fit, validation-fit and predict times stored with the predictions."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    total = 0.0
+    for path in Path(workdir, "results", "predictions").glob("*/*/*.parquet"):
+        meta = json.loads(pq.read_schema(path).metadata[b"imbench"])
+        for record in meta["folds"]:
+            total += record["fit_time"] + record["predict_time"]
+            total += record.get("validation_fit_time") or 0.0
+    return total
+
+
+def job_benchmarks(workdir):
+    """Every job's benchmark record: rule, wildcards, seconds, max RSS (MB)."""
+    rows = []
+    for path in Path(workdir, "results", "benchmarks").rglob("*.tsv"):
+        with open(path) as handle:
+            record = next(csv.DictReader(handle, delimiter="\t"))
+        parts = path.relative_to(Path(workdir, "results", "benchmarks")).parts
+        rows.append(
+            {
+                "rule": parts[0].removesuffix(".tsv"),
+                "job": "/".join(parts[1:]).removesuffix(".tsv"),
+                "seconds": float(record["s"]),
+                "max_rss_mb": float(record["max_rss"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def pipeline(workdir, config, cores):
+    """Clean run at ``cores``: wall time and mean runnable processes."""
+    clean(workdir)
+    sampler = RunnableSampler()
+    sampler.start()
+    wall = snakemake(workdir, config, "--cores", str(cores))
+    return wall, sampler.mean()
+
+
+def _loop_cell(X, y, dataset, cell, params, criteria, cost_ratios, grid_size):
+    from imbench.evaluation import evaluate_cell
+    from imbench.jobs import fit_cell
+
+    predictions, meta = fit_cell(X, y, dataset, cell.classifier, cell.method, params)
+    if meta["status"] != "ok":
+        return None
+    metrics = evaluate_cell(
+        predictions, meta["folds"], criteria, cost_ratios, grid_size
+    )
+    return metrics.assign(
+        dataset=dataset, classifier=cell.classifier, method=cell.method
+    )
+
+
+def loop(config_path, cores, output):
+    """What a user would write instead: the same datasets, fits and metrics in one
+    script, ``joblib.Parallel`` over ``cores`` processes; wall time."""
+    from joblib import Parallel, delayed
+
+    from imbench.config import build_plan, load_yaml
+    from imbench.datasets import make_dataset
+
+    start = time.perf_counter()
+    plan = build_plan(load_yaml(config_path), SCHEMA, base_dir=REPO)
+    names = list(plan.datasets)
+    made = Parallel(n_jobs=cores)(
+        delayed(make_dataset)(plan.datasets[name]) for name in names
+    )
+    data = {name: (X, y) for name, (X, y, _) in zip(names, made, strict=True)}
+    thresholds = plan.config["thresholds"]
+    frames = Parallel(n_jobs=cores)(
+        delayed(_loop_cell)(
+            *data[cell.dataset],
+            cell.dataset,
+            cell,
+            plan.fit_params(cell),
+            plan.criteria(),
+            thresholds["cost_ratios"],
+            thresholds["grid_size"],
+        )
+        for cell in plan.cells
+    )
+    pd.concat([f for f in frames if f is not None]).to_csv(output, index=False)
+    return time.perf_counter() - start
+
+
+def large_grid(config):
+    """``config`` with enough synthetic seeds for at least 10,000 fit jobs."""
+    from imbench.config import build_plan
+
+    big = copy.deepcopy(config)
+    seeds = big["datasets"]["synthetic"]["seeds"]
+    while True:
+        plan = build_plan(copy.deepcopy(big), SCHEMA, base_dir=REPO)
+        if len(plan.cells) >= DRY_RUN_FITS:
+            return big, len(plan.cells)
+        seeds = seeds * 2
+        big["datasets"]["synthetic"]["seeds"] = min(seeds, 1000)
+
+
+def with_samples(config, n_samples):
+    """``config`` with ``n_samples`` rows per synthetic instance."""
+    changed = copy.deepcopy(config)
+    changed["datasets"]["synthetic"]["n_samples"] = n_samples
+    return changed
+
+
+def machine():
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = Path("/proc/meminfo").read_text().split()[1]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {int(memory) / 2**20:.0f} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def row(measure, value, target=""):
+    return {"measure": measure, "value": value, "target": target}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default="config/config.yaml")
+    parser.add_argument("--cores", type=int, default=os.cpu_count())
+    parser.add_argument("--growth", type=int, nargs="*", default=[])
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--output", default=str(REPO / "docs" / "performance.md"))
+    args = parser.parse_args()
+    config = yaml.safe_load((REPO / args.config).read_text())
+    rows, n = [], args.cores
+    with tempfile.TemporaryDirectory() as scratch:
+        workdir = scratch_workflow(Path(scratch) / "workflow")
+        wall_1, _ = pipeline(workdir, args.config, 1)
+        wall_n, runnable = pipeline(workdir, args.config, n)
+        ideal = fit_seconds(workdir) / n
+        jobs = job_benchmarks(workdir)
+        peak = jobs.loc[jobs["max_rss_mb"].idxmax()]
+        no_op = snakemake(workdir, args.config, "--cores", str(n))
+        loop_wall = loop(REPO / args.config, n, Path(scratch) / "loop.csv")
+        big, big_fits = large_grid(config)
+        (workdir / "config" / "large.yaml").write_text(yaml.safe_dump(big))
+        clean(workdir)
+        dry_run = snakemake(workdir, "config/large.yaml", "--dry-run")
+        rows += [
+            row(f"jobs run ({len(jobs)} with benchmark records)", len(jobs)),
+            row(f"ideal: in-job fit + predict time / {n} cores", f"{ideal:.0f} s"),
+            row("pipeline wall, --cores 1", f"{wall_1:.0f} s"),
+            row(f"pipeline wall, --cores {n}", f"{wall_n:.0f} s"),
+            row(f"loop wall (joblib, {n} processes)", f"{loop_wall:.0f} s"),
+            row("overhead ratio (pipeline / ideal)", f"{wall_n / ideal:.2f}", "≤ 1.15"),
+            row("pipeline / loop", f"{wall_n / loop_wall:.2f}", "≤ 1.10"),
+            row(f"speed-up --cores 1 → {n}", f"{wall_1 / wall_n:.2f}", "≥ 1.8"),
+            row(
+                f"mean runnable processes, --cores {n}",
+                f"{runnable:.2f}",
+                f"≤ {n}",
+            ),
+            row("no-op rerun", f"{no_op:.1f} s", "≤ 3 s"),
+            row(f"dry run, {big_fits} fit jobs", f"{dry_run:.1f} s", "≤ 20 s"),
+            row(
+                f"peak RSS of a job ({peak['rule']} {peak['job']})",
+                f"{peak['max_rss_mb']:.0f} MB",
+            ),
+        ]
+        for n_samples in args.growth:
+            (workdir / "config" / "growth.yaml").write_text(
+                yaml.safe_dump(with_samples(config, n_samples))
+            )
+            wall, _ = pipeline(workdir, "config/growth.yaml", n)
+            rows.append(
+                row(f"pipeline wall, --cores {n}, n = {n_samples}", f"{wall:.0f} s")
+            )
+        if args.scale:
+            wall, _ = pipeline(workdir, "config/scale.yaml", n)
+            rows.append(row(f"config/scale.yaml, --cores {n}", f"{wall:.0f} s", ""))
+            for record in job_benchmarks(workdir).sort_values("job").itertuples():
+                rows.append(
+                    row(
+                        f"scale: {record.rule} {record.job}",
+                        f"{record.seconds:.0f} s, {record.max_rss_mb:.0f} MB",
+                        "≤ 4096 MB",
+                    )
+                )
+    table = pd.DataFrame(rows).to_markdown(index=False)
+    print(table)
+    command = " ".join(["benchmarks/performance.py", *sys.argv[1:]])
+    Path(args.output).parent.mkdir(exist_ok=True)
+    Path(args.output).write_text(
+        f"# Performance\n\nMade by `.venv/bin/python {command}` on "
+        f"{time.strftime('%Y-%m-%d')}, on {machine()}, config `{args.config}`.\n\n"
+        f"{table}\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
