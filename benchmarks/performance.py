@@ -241,7 +241,7 @@ def main():
         clean(workdir)
         dry_run = snakemake(workdir, "config/large.yaml", "--dry-run")
         rows += [
-            row(f"jobs run ({len(jobs)} with benchmark records)", len(jobs)),
+            row("jobs with a benchmark record", len(jobs)),
             row(f"ideal: in-job fit + predict time / {n} cores", f"{ideal:.0f} s"),
             row("pipeline wall, --cores 1", f"{wall_1:.0f} s"),
             row(f"pipeline wall, --cores {n}", f"{wall_n:.0f} s"),
@@ -257,7 +257,7 @@ def main():
             row("no-op rerun", f"{no_op:.1f} s", "≤ 3 s"),
             row(f"dry run, {big_fits} fit jobs", f"{dry_run:.1f} s", "≤ 20 s"),
             row(
-                f"peak RSS of a job ({peak['rule']} {peak['job']})",
+                f"peak RSS of a job ({peak['rule']} {peak['job']})".replace(" )", ")"),
                 f"{peak['max_rss_mb']:.0f} MB",
             ),
         ]

@@ -12,6 +12,8 @@ rule ratio_sweep:
         answer_tables=multiext("results/tables/ratio_sweep_answer", ".md", ".tex"),
     log:
         "results/logs/analysis/ratio_sweep.log",
+    benchmark:
+        "results/benchmarks/analysis/ratio_sweep.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
@@ -29,6 +31,8 @@ rule cost_threshold:
         tables=multiext("results/tables/cost_threshold", ".md", ".tex"),
     log:
         "results/logs/analysis/cost_threshold.log",
+    benchmark:
+        "results/benchmarks/analysis/cost_threshold.tsv"
     conda:
         "../envs/imbench.yaml"
     params:
@@ -52,6 +56,8 @@ rule ensembles:
         tables=multiext("results/tables/ensembles", ".md", ".tex"),
     log:
         "results/logs/analysis/ensembles.log",
+    benchmark:
+        "results/benchmarks/analysis/ensembles.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
@@ -68,6 +74,8 @@ rule f1_averages:
         tables=multiext("results/tables/f1_averages", ".md", ".tex"),
     log:
         "results/logs/analysis/f1_averages.log",
+    benchmark:
+        "results/benchmarks/analysis/f1_averages.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
@@ -91,6 +99,8 @@ rule curves:
         tables=multiext("results/tables/calibration", ".md", ".tex"),
     log:
         "results/logs/analysis/curves.log",
+    benchmark:
+        "results/benchmarks/analysis/curves.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
@@ -107,6 +117,8 @@ rule ranking:
         tables=multiext("results/tables/ranking", ".md", ".tex"),
     log:
         "results/logs/analysis/ranking.log",
+    benchmark:
+        "results/benchmarks/analysis/ranking.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
@@ -121,6 +133,8 @@ rule decision_guide:
         tables=multiext("results/tables/decision_guide", ".md", ".tex"),
     log:
         "results/logs/analysis/decision_guide.log",
+    benchmark:
+        "results/benchmarks/analysis/decision_guide.tsv"
     conda:
         "../envs/imbench.yaml"
     script:
