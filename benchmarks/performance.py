@@ -213,6 +213,42 @@ def machine():
     )
 
 
+def default_measurements(workdir, config_path, config, n, scratch):
+    """The table's rows for ``config``: ideal, walls, loop, no-op, dry run, RSS."""
+    wall_1, _ = pipeline(workdir, config_path, 1)
+    wall_n, runnable = pipeline(workdir, config_path, n)
+    ideal = fit_seconds(workdir) / n
+    jobs = job_benchmarks(workdir)
+    peak = jobs.loc[jobs["max_rss_mb"].idxmax()]
+    no_op = snakemake(workdir, config_path, "--cores", str(n))
+    loop_wall = loop(REPO / config_path, n, Path(scratch) / "loop.csv")
+    big, big_fits = large_grid(config)
+    (workdir / "config" / "large.yaml").write_text(yaml.safe_dump(big))
+    clean(workdir)
+    dry_run = snakemake(workdir, "config/large.yaml", "--dry-run")
+    return [
+        row("jobs with a benchmark record", len(jobs)),
+        row(f"ideal: in-job fit + predict time / {n} cores", f"{ideal:.0f} s"),
+        row("pipeline wall, --cores 1", f"{wall_1:.0f} s"),
+        row(f"pipeline wall, --cores {n}", f"{wall_n:.0f} s"),
+        row(f"loop wall (joblib, {n} processes)", f"{loop_wall:.0f} s"),
+        row("overhead ratio (pipeline / ideal)", f"{wall_n / ideal:.2f}", "≤ 1.15"),
+        row("pipeline / loop", f"{wall_n / loop_wall:.2f}", "≤ 1.10"),
+        row(f"speed-up --cores 1 → {n}", f"{wall_1 / wall_n:.2f}", "≥ 1.8"),
+        row(
+            f"mean runnable processes, --cores {n}",
+            f"{runnable:.2f}",
+            f"≤ {n}",
+        ),
+        row("no-op rerun", f"{no_op:.1f} s", "≤ 3 s"),
+        row(f"dry run, {big_fits} fit jobs", f"{dry_run:.1f} s", "≤ 20 s"),
+        row(
+            f"peak RSS of a job ({peak['rule']} {peak['job']})".replace(" )", ")"),
+            f"{peak['max_rss_mb']:.0f} MB",
+        ),
+    ]
+
+
 def row(measure, value, target=""):
     return {"measure": measure, "value": value, "target": target}
 
@@ -223,44 +259,19 @@ def main():
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--growth", type=int, nargs="*", default=[])
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument(
+        "--only-extra",
+        action="store_true",
+        help="skip the default measurements; run only --growth and --scale",
+    )
     parser.add_argument("--output", default=str(REPO / "docs" / "performance.md"))
     args = parser.parse_args()
     config = yaml.safe_load((REPO / args.config).read_text())
     rows, n = [], args.cores
     with tempfile.TemporaryDirectory() as scratch:
         workdir = scratch_workflow(Path(scratch) / "workflow")
-        wall_1, _ = pipeline(workdir, args.config, 1)
-        wall_n, runnable = pipeline(workdir, args.config, n)
-        ideal = fit_seconds(workdir) / n
-        jobs = job_benchmarks(workdir)
-        peak = jobs.loc[jobs["max_rss_mb"].idxmax()]
-        no_op = snakemake(workdir, args.config, "--cores", str(n))
-        loop_wall = loop(REPO / args.config, n, Path(scratch) / "loop.csv")
-        big, big_fits = large_grid(config)
-        (workdir / "config" / "large.yaml").write_text(yaml.safe_dump(big))
-        clean(workdir)
-        dry_run = snakemake(workdir, "config/large.yaml", "--dry-run")
-        rows += [
-            row("jobs with a benchmark record", len(jobs)),
-            row(f"ideal: in-job fit + predict time / {n} cores", f"{ideal:.0f} s"),
-            row("pipeline wall, --cores 1", f"{wall_1:.0f} s"),
-            row(f"pipeline wall, --cores {n}", f"{wall_n:.0f} s"),
-            row(f"loop wall (joblib, {n} processes)", f"{loop_wall:.0f} s"),
-            row("overhead ratio (pipeline / ideal)", f"{wall_n / ideal:.2f}", "≤ 1.15"),
-            row("pipeline / loop", f"{wall_n / loop_wall:.2f}", "≤ 1.10"),
-            row(f"speed-up --cores 1 → {n}", f"{wall_1 / wall_n:.2f}", "≥ 1.8"),
-            row(
-                f"mean runnable processes, --cores {n}",
-                f"{runnable:.2f}",
-                f"≤ {n}",
-            ),
-            row("no-op rerun", f"{no_op:.1f} s", "≤ 3 s"),
-            row(f"dry run, {big_fits} fit jobs", f"{dry_run:.1f} s", "≤ 20 s"),
-            row(
-                f"peak RSS of a job ({peak['rule']} {peak['job']})".replace(" )", ")"),
-                f"{peak['max_rss_mb']:.0f} MB",
-            ),
-        ]
+        if not args.only_extra:
+            rows += default_measurements(workdir, args.config, config, n, scratch)
         for n_samples in args.growth:
             (workdir / "config" / "growth.yaml").write_text(
                 yaml.safe_dump(with_samples(config, n_samples))
@@ -283,12 +294,16 @@ def main():
     table = pd.DataFrame(rows).to_markdown(index=False)
     print(table)
     command = " ".join(["benchmarks/performance.py", *sys.argv[1:]])
-    Path(args.output).parent.mkdir(exist_ok=True)
-    Path(args.output).write_text(
-        f"# Performance\n\nMade by `.venv/bin/python {command}` on "
-        f"{time.strftime('%Y-%m-%d')}, on {machine()}, config `{args.config}`.\n\n"
-        f"{table}\n"
+    made = (
+        f"Made by `.venv/bin/python {command}` on {time.strftime('%Y-%m-%d')}, on "
+        f"{machine()}, config `{args.config}`.\n\n{table}\n"
     )
+    output = Path(args.output)
+    output.parent.mkdir(exist_ok=True)
+    if args.only_extra and output.exists():  # beside the default measurements
+        output.write_text(f"{output.read_text()}\n## Growth and scale\n\n{made}")
+    else:
+        output.write_text(f"# Performance\n\n{made}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ def plan_of(config):
     return build_plan(copy.deepcopy(config), SCHEMA, base_dir=REPO)
 
 
-@pytest.mark.parametrize("name", ["config.yaml", "test.yaml"])
+@pytest.mark.parametrize("name", ["config.yaml", "test.yaml", "paper.yaml", "scale.yaml"])
 def test_shipped_configs_are_valid(name):
     plan = plan_of(load_yaml(REPO / "config" / name))
     assert plan.cells and plan.datasets
