@@ -48,7 +48,13 @@ SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong oneOf b
 
 
 def _key(path):
-    return ".".join(str(part) for part in path) or "config"
+    """A config path as ``a.b.0``; odd keys (empty, spaces, control characters)
+    quoted, so the message stays one line."""
+    parts = [
+        str(part) if isinstance(part, int) or part.isidentifier() else repr(part)
+        for part in path
+    ]
+    return ".".join(parts) or "config"
 
 
 def _check_finite(node, path=()):
