@@ -296,7 +296,8 @@ def main():
     command = " ".join(["benchmarks/performance.py", *sys.argv[1:]])
     made = (
         f"Made by `.venv/bin/python {command}` on {time.strftime('%Y-%m-%d')}, on "
-        f"{machine()}, config `{args.config}`.\n\n{table}\n"
+        f"{machine()}, config `{args.config}`"
+        f"{' (scale rows: config/scale.yaml)' if args.scale else ''}.\n\n{table}\n"
     )
     output = Path(args.output)
     output.parent.mkdir(exist_ok=True)
