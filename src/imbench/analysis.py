@@ -29,6 +29,11 @@ def lower_is_better(metric):
     return metric.startswith(LOWER_IS_BETTER)
 
 
+def label(metric, rule):
+    """``metric`` or ``metric @ rule`` for decision metrics."""
+    return metric if rule == "none" else f"{metric} @ {rule}"
+
+
 def select(metrics, metric, rule="none"):
     """Rows of one metric at one threshold rule."""
     return metrics[(metrics["metric"] == metric) & (metrics["threshold_rule"] == rule)]
@@ -435,7 +440,7 @@ def decision_guide(metrics, metric, rule="none", alpha=0.05):
         _verdict(row, alpha, len(table)) for _, row in table.iterrows()
     ]
     return table.drop(columns=["ran", "p_baseline", "p_advised"]).assign(
-        metric=metric if rule == "none" else f"{metric} @ {rule}"
+        metric=label(metric, rule)
     )
 
 

@@ -12,13 +12,13 @@ from sklearn.calibration import calibration_curve
 
 from imbench import analysis
 from imbench.figures import COLUMN_WIDTH, draw_method, method_style, panel_grid, save
-from imbench.questions import label, ok_predictions, write_tables
+from imbench.questions import ok_predictions, write_tables
 from imbench.tables import load_metrics
 
 GRID = np.linspace(0, 1, 101)
 CALIBRATION_BINS = 10
-RANK_METRICS = [("average_precision", "none"), ("f1", "tuned_f1"), ("brier", "none")]
-GUIDE_METRICS = RANK_METRICS
+# ranked and in the decision guide: ranking, decisions at a tuned threshold, calibration
+SCORED_METRICS = [("average_precision", "none"), ("f1", "tuned_f1"), ("brier", "none")]
 
 
 def _test_folds(prediction_paths, rate_of):
@@ -129,7 +129,7 @@ def ranking_job(metric_paths, figure_paths, table_stem, alpha=0.05):
     metrics, _, _ = load_metrics(metric_paths)
     rankings, rows = {}, []
     for classifier, (metric, rule) in itertools.product(
-        sorted(metrics["classifier"].unique()), RANK_METRICS
+        sorted(metrics["classifier"].unique()), SCORED_METRICS
     ):
         means = analysis.instance_means(metrics, metric, rule)
         wide = means[means["classifier"] == classifier].pivot_table(
@@ -138,12 +138,12 @@ def ranking_job(metric_paths, figure_paths, table_stem, alpha=0.05):
         ranking = analysis.rank_methods(
             wide, not analysis.lower_is_better(metric), alpha
         )
-        rankings[f"{classifier}: {label(metric, rule)}"] = ranking
+        rankings[f"{classifier}: {analysis.label(metric, rule)}"] = ranking
         best = ranking.ranks.iloc[0]
         rows.extend(
             {
                 "classifier": classifier,
-                "metric": label(metric, rule),
+                "metric": analysis.label(metric, rule),
                 "method": method,
                 "mean_rank": rank,
                 "n_datasets": ranking.n,
@@ -194,7 +194,7 @@ def guide_job(metric_paths, table_stem):
     guide = pd.concat(
         [
             analysis.decision_guide(metrics, metric, rule)
-            for metric, rule in GUIDE_METRICS
+            for metric, rule in SCORED_METRICS
         ],
         ignore_index=True,
     )

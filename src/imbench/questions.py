@@ -32,11 +32,6 @@ def write_tables(frame, stem):
     )
 
 
-def label(metric, rule):
-    """``metric`` or ``metric @ rule`` for decision metrics."""
-    return metric if rule == "none" else f"{metric} @ {rule}"
-
-
 def _mean_band(values):
     """Mean and 95% t-interval of instance means, per x."""
     grouped = values.groupby("positive_rate")["value"]
@@ -72,14 +67,14 @@ def ratio_sweep_job(metric_paths, figure_paths, table_stem, answer_stem):
             axis.set_ylim(-0.02, 1.02)  # every panel's metric lies in [0, 1]
             if row == 0:
                 axis.set_title(classifier, fontsize=7)
-            axis.set_ylabel(label(metric, rule), fontsize=7)
+            axis.set_ylabel(analysis.label(metric, rule), fontsize=7)
             if metric == "average_precision":  # a random scorer's AP is the rate
                 rates = np.array(sorted(means["positive_rate"].unique()))
                 axis.plot(rates, rates, color="grey", lw=0.8, ls=":")
         table = analysis.gains_over(metrics, metric, rule)
-        gains.append(table.assign(metric=label(metric, rule)))
+        gains.append(table.assign(metric=analysis.label(metric, rule)))
         answers.append(
-            analysis.stops_mattering(table).assign(metric=label(metric, rule))
+            analysis.stops_mattering(table).assign(metric=analysis.label(metric, rule))
         )
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
@@ -256,7 +251,7 @@ def ensemble_job(prediction_paths, metric_paths, figure_paths, table_stem):
                         label=f"{name} (one model)",
                     )
             axis.set_title(f"{classifier}, rate {rate:g}", fontsize=6)
-            axis.set_ylabel(label(metric, rule), fontsize=7)
+            axis.set_ylabel(analysis.label(metric, rule), fontsize=7)
     for metric, rule in panels:
         rows.extend(_ensemble_rows(curves, metrics, metric, rule))
     for axis in axes[-1]:
@@ -286,7 +281,7 @@ def _ensemble_rows(curves, metrics, metric, rule):
             diff = sign * (values.to_numpy() - other)
             low, high = analysis.t_interval(diff[~np.isnan(diff)])
             yield {
-                "metric": label(metric, rule),
+                "metric": analysis.label(metric, rule),
                 "classifier": classifier,
                 "positive_rate": rate,
                 "against": reference,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from imbench.config import Cell, ConfigError, build_plan, config_hash
 from imbench.runtime import git_commit
-from imbench.tables import failure_summary, previous_config
+from imbench.status import failure_summary, previous_config
 
 try:
     PLAN = build_plan(
