@@ -13,9 +13,8 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/datasets.smk"
-include: "workflow/rules/fit.smk"
-include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/cross_validate.smk"
+include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/analysis.smk"
 
 

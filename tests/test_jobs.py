@@ -2,6 +2,8 @@
 
 import json
 import logging
+import re
+import shutil
 
 import numpy as np
 import pandas as pd
@@ -9,10 +11,10 @@ import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_info
 
-from imbench.datasets import write_dataset
+from imbench.datasets import read_dataset, write_dataset
 from imbench.evaluation import NO_THRESHOLD
 from imbench.io import read_table_with_meta
-from imbench.jobs import evaluate_job, fit_job
+from imbench.jobs import cross_validate_job
 from imbench.runtime import job
 from imbench.tables import aggregate
 
@@ -25,53 +27,85 @@ PARAMS = {
 }
 
 
-@pytest.fixture
-def dataset(tmp_path, imbalanced):
-    X, y = imbalanced
-    path = tmp_path / "d.parquet"
-    info = {
-        "source": "test",
+def file_spec(tmp_path, X, y, name="d"):
+    """A dataset spec of ``X``, ``y`` saved as a user's Parquet file."""
+    path = tmp_path / f"{name}.parquet"
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    frame.assign(target=y).to_parquet(path)
+    return {
+        "kind": "file",
+        "source": name,
         "rate": None,
-        "realized_rate": float(y.mean()),
-        "n_samples": len(y),
-        "n_positive": int(y.sum()),
-        "n_features": X.shape[1],
+        "path": str(path),
+        "target": "target",
     }
-    write_dataset(path, X, y, info)
-    return path
 
 
-def run_fit(dataset, tmp_path, method, params, classifier="logistic_regression"):
-    output = tmp_path / f"{method}.parquet"
-    fit_job(dataset, output, "d", classifier, method, params)
-    return read_table_with_meta(output)
+@pytest.fixture
+def spec(tmp_path, imbalanced):
+    return file_spec(tmp_path, *imbalanced)
 
 
-def evaluate(prediction_paths, dataset, tmp_path):
-    output = tmp_path / "metrics.parquet"
-    evaluate_job(
-        prediction_paths,
-        dataset,
-        output,
-        criteria=["f1", 10.0],
-        cost_ratios=[10.0],
-        grid_size=50,
+def run_cells(spec, tmp_path, cells, threads=1, classifier="logistic_regression"):
+    """Run ``cross_validate_job`` on ``cells`` (method -> params) of ``classifier``;
+    returns the metrics, their metadata and each cell's predictions and metadata."""
+    outputs = {
+        "dataset": tmp_path / "dataset.parquet",
+        "predictions": tmp_path / "predictions",
+        "metrics": tmp_path / "metrics.parquet",
+    }
+    shutil.rmtree(outputs["predictions"], ignore_errors=True)  # as Snakemake does
+    cross_validate_job(
+        "d",
+        spec,
+        {f"{classifier}/{method}": params for method, params in cells.items()},
+        {"criteria": ["f1", 10.0], "cost_ratios": [10.0], "grid_size": 50},
+        outputs,
+        tmp_path / "cache",
+        threads,
     )
-    return output
+    table, meta = read_table_with_meta(outputs["metrics"])
+    predictions = {
+        method: read_table_with_meta(
+            outputs["predictions"] / classifier / f"{method}.parquet"
+        )
+        for method in cells
+    }
+    return table.to_pandas(), meta, predictions
 
 
-def test_fit_job_writes_predictions_and_provenance(dataset, tmp_path):
-    table, meta = run_fit(dataset, tmp_path, "smote", PARAMS)
-    assert meta["status"] == "ok" and len(meta["folds"]) == 3
-    assert meta["provenance"]["scikit-learn"] and meta["provenance"]["params_hash"]
-    assert all(record["fit_time"] > 0 for record in meta["folds"])
+def test_a_job_writes_the_dataset_predictions_with_provenance_and_metrics(
+    spec, tmp_path
+):
+    broken = {**PARAMS, "classifier_params": {"C": -1.0}}
+    metrics, meta, predictions = run_cells(
+        spec, tmp_path, {"smote": PARAMS, "class_weight": broken}
+    )
+    X, y, info = read_dataset(tmp_path / "dataset.parquet")
+    assert (
+        X.shape == (400, 6)
+        and info["n_positive"] == y.sum() == meta["dataset"]["n_positive"]
+    )
+    table, fitted = predictions["smote"]
+    assert fitted["status"] == "ok" and len(fitted["folds"]) == 3
+    assert fitted["provenance"]["scikit-learn"] and fitted["provenance"]["params_hash"]
+    assert all(record["fit_time"] > 0 for record in fitted["folds"])
     roles = table.column("role").to_pylist()
     assert roles.count("test") == 400 and roles.count("validation") > 0
+    assert [c["status"] for c in meta["cells"]] == ["ok", "failed"]
+    assert set(metrics["method"]) == {"smote"}
+    assert set(metrics["threshold_rule"]) == {
+        "none",
+        "default",
+        "tuned_f1",
+        "tuned_cost_10",
+    }
 
 
-def test_a_failing_fit_is_recorded_not_raised(dataset, tmp_path):
+def test_a_failing_fit_is_recorded_not_raised(spec, tmp_path):
     broken = {**PARAMS, "classifier_params": {"C": -1.0}}
-    table, meta = run_fit(dataset, tmp_path, "baseline", broken)
+    _, _, predictions = run_cells(spec, tmp_path, {"baseline": broken})
+    table, meta = predictions["baseline"]
     assert meta["status"] == "failed"
     assert "InvalidParameterError" in meta["reason"] and "'C'" in meta["reason"]
     assert table.num_rows == 0
@@ -80,38 +114,53 @@ def test_a_failing_fit_is_recorded_not_raised(dataset, tmp_path):
 def test_too_few_minority_samples_make_smote_not_applicable(tmp_path):
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(60, 3)), np.r_[np.ones(3), np.zeros(57)].astype(int)
-    path = tmp_path / "tiny.parquet"
-    write_dataset(path, X, y, {"source": "tiny"})
-    _, meta = run_fit(path, tmp_path, "smote", PARAMS)
-    assert meta["status"] == "not_applicable"
-    assert "1 minority sample" in meta["reason"]
+    _, meta, _ = run_cells(file_spec(tmp_path, X, y), tmp_path, {"smote": PARAMS})
+    assert meta["cells"][0]["status"] == "not_applicable"
+    assert "1 minority sample" in meta["cells"][0]["reason"]
 
 
-def test_evaluate_job_keeps_statuses_and_metrics(dataset, tmp_path):
-    run_fit(dataset, tmp_path, "baseline", PARAMS)
-    run_fit(
-        dataset, tmp_path, "class_weight", {**PARAMS, "classifier_params": {"C": -1}}
-    )
-    output = tmp_path / "metrics.parquet"
-    evaluate_job(
-        [tmp_path / "baseline.parquet", tmp_path / "class_weight.parquet"],
-        dataset,
-        output,
-        criteria=["f1", 10.0],
-        cost_ratios=[10.0],
-        grid_size=50,
-    )
-    table, meta = read_table_with_meta(output)
-    assert [c["status"] for c in meta["cells"]] == ["ok", "failed"]
-    assert meta["dataset"]["source"] == "test"
-    metrics = table.to_pandas()
-    assert set(metrics["method"]) == {"baseline"}
-    assert set(metrics["threshold_rule"]) == {
-        "none",
-        "default",
-        "tuned_f1",
-        "tuned_cost_10",
-    }
+def fitted_cells(tmp_path):
+    """``classifier/method`` of the cells the last job fitted (not cached)."""
+    log = (tmp_path / "job.log").read_text()
+    return sorted(re.findall(r"d/(\S+): \w+ .*\(fitted in", log))
+
+
+def test_a_rerun_refits_only_cells_whose_params_data_or_failure_changed(
+    spec, tmp_path, imbalanced
+):
+    broken = {**PARAMS, "classifier_params": {"C": -1.0}}
+    cells = {"baseline": PARAMS, "smote": PARAMS, "class_weight": broken}
+    with job(tmp_path / "job.log"):
+        first = run_cells(spec, tmp_path, cells)
+    assert fitted_cells(tmp_path) == [
+        "logistic_regression/baseline",
+        "logistic_regression/class_weight",
+        "logistic_regression/smote",
+    ]
+    changed = {**cells, "smote": {**PARAMS, "method_params": {"k_neighbors": 3}}}
+    with job(tmp_path / "job.log"):
+        second = run_cells(spec, tmp_path, changed)
+    # a failure is not cached: it may have been the machine's, not the method's
+    assert fitted_cells(tmp_path) == [
+        "logistic_regression/class_weight",
+        "logistic_regression/smote",
+    ]
+    baseline = "method == 'baseline'"  # scored first both times: same index
+    pd.testing.assert_frame_equal(first[0].query(baseline), second[0].query(baseline))
+    assert first[2]["baseline"][0].equals(second[2]["baseline"][0])
+    X, y = imbalanced
+    other = file_spec(tmp_path, X[::-1], y[::-1])  # same file name, other data
+    with job(tmp_path / "job.log"):
+        run_cells(other, tmp_path, changed)
+    assert len(fitted_cells(tmp_path)) == 3
+
+
+def test_cells_run_in_parallel_score_exactly_as_run_one_by_one(spec, tmp_path):
+    cells = {"baseline": PARAMS, "smote": PARAMS, "random_undersample": PARAMS}
+    one = run_cells(spec, tmp_path / "one", cells, threads=1)
+    two = run_cells(spec, tmp_path / "two", cells, threads=2)
+    pd.testing.assert_frame_equal(one[0], two[0])
+    assert one[1] == two[1]
 
 
 def test_job_pins_threads_and_logs_to_its_file(tmp_path):
@@ -128,15 +177,11 @@ def test_job_pins_threads_and_logs_to_its_file(tmp_path):
     assert "ValueError: boom" in text and "job failed" in text
 
 
-def test_dataset_metadata_is_readable_without_loading_data(dataset):
-    info = json.loads(pq.read_schema(dataset).metadata[b"imbench"])
+def test_dataset_metadata_is_readable_without_loading_data(tmp_path, imbalanced):
+    path = tmp_path / "d.parquet"
+    write_dataset(path, *imbalanced, {"source": "test"})
+    info = json.loads(pq.read_schema(path).metadata[b"imbench"])
     assert info["source"] == "test"
-
-
-def write_data(tmp_path, X, y):
-    path = tmp_path / "edge.parquet"
-    write_dataset(path, X, y, {"source": "edge", "rate": None})
-    return path
 
 
 @pytest.mark.parametrize("kind", ["separable", "noise"])
@@ -144,12 +189,11 @@ def test_separable_and_pure_noise_data_run_to_the_expected_scores(tmp_path, kind
     rng = np.random.default_rng(0)
     y = np.r_[np.ones(40), np.zeros(360)].astype(int)
     X = rng.normal(size=(400, 3)) + (10 * y[:, None] if kind == "separable" else 0)
-    path = write_data(tmp_path, X, y)
     methods = ["baseline", "class_weight", "smote", "random_undersample"]
-    for method in methods:
-        assert run_fit(path, tmp_path, method, PARAMS)[1]["status"] == "ok"
-    paths = [tmp_path / f"{method}.parquet" for method in methods]
-    metrics = read_table_with_meta(evaluate(paths, path, tmp_path))[0].to_pandas()
+    metrics, meta, _ = run_cells(
+        file_spec(tmp_path, X, y), tmp_path, dict.fromkeys(methods, PARAMS)
+    )
+    assert {cell["status"] for cell in meta["cells"]} == {"ok"}
     scores = metrics[metrics["threshold_rule"] == "none"].groupby("metric")["value"]
     if kind == "separable":
         assert scores.min()["roc_auc"] == pytest.approx(1.0)
@@ -159,12 +203,13 @@ def test_separable_and_pure_noise_data_run_to_the_expected_scores(tmp_path, kind
         assert scores.mean()["average_precision"] < 0.25
 
 
-def test_constant_predictions_leave_roc_auc_missing_with_the_reason(dataset, tmp_path):
+def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_path):
     stump = {**PARAMS, "classifier_params": {"min_samples_leaf": 10_000}}
-    _, meta = run_fit(dataset, tmp_path, "baseline", stump, "hist_gradient_boosting")
-    assert meta["status"] == "ok"
-    output = evaluate([tmp_path / "baseline.parquet"], dataset, tmp_path)
-    metrics = read_table_with_meta(output)[0].to_pandas()
+    metrics, meta, _ = run_cells(
+        spec, tmp_path, {"baseline": stump}, classifier="hist_gradient_boosting"
+    )
+    assert meta["cells"][0]["status"] == "ok"
+    output = tmp_path / "metrics.parquet"
     auc = metrics[metrics["metric"] == "roc_auc"]
     assert auc["value"].isna().all()
     assert set(auc["missing"]) == {"constant scores: nothing is ranked"}

@@ -1,6 +1,7 @@
 """End to end: the test config through Snakemake, in a scratch copy of the workflow."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -196,30 +197,44 @@ ANALYSIS_JOBS = {
 }
 
 
-def dry_run_counts(workdir, change):
-    """Jobs a dry run plans after ``change(config)`` edits the test config."""
+def rerun_after(runs, tmp_path, change):
+    """Jobs a run plans, and cells it refits, after ``change(config)`` edits the test
+    config of a finished run (copied, with its timestamps and records)."""
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
     config = yaml.safe_load((REPO / TEST_CONFIG).read_text())
     change(config)
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
-    result = snakemake(workdir, "--dry-run", configfile="config/changed.yaml")
-    assert result.returncode == 0, result.stderr
-    return job_counts(result.stdout)
-
-
-def test_changing_one_method_reruns_only_its_jobs(runs):
-    counts = dry_run_counts(
-        runs[2], lambda config: config["methods"].update(smote={"k_neighbors": 3})
+    planned = snakemake(workdir, "--dry-run", configfile="config/changed.yaml")
+    assert planned.returncode == 0, planned.stderr
+    result = snakemake(workdir, "--cores", "2", configfile="config/changed.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    logs = (workdir / "results" / "logs" / "cross_validate").glob("*.log")
+    fitted = re.findall(
+        r"INFO \S+?/(\S+): .*\(fitted in", "".join(log.read_text() for log in logs)
     )
-    n_datasets = 4
-    smote_cells = n_datasets  # smote runs on logistic regression only
-    assert counts == {"fit": smote_cells, "evaluate": n_datasets, **ANALYSIS_JOBS}
+    return job_counts(planned.stdout), sorted(fitted)
 
 
-def test_a_new_cost_ratio_refits_nothing(runs):
-    counts = dry_run_counts(
-        runs[2], lambda config: config["thresholds"].update(cost_ratios=[1, 10, 20])
+def test_changing_one_method_refits_only_its_cells(runs, tmp_path):
+    jobs, fitted = rerun_after(
+        runs,
+        tmp_path,
+        lambda config: config["methods"].update(smote={"k_neighbors": 3}),
     )
-    assert counts == {"evaluate": 4, **ANALYSIS_JOBS}
+    # smote runs on logistic regression only: one cell in each of the 4 datasets
+    assert jobs == {"cross_validate": 4, **ANALYSIS_JOBS}
+    assert fitted == ["logistic_regression/smote"] * 4
+
+
+def test_a_new_cost_ratio_refits_nothing(runs, tmp_path):
+    jobs, fitted = rerun_after(
+        runs,
+        tmp_path,
+        lambda config: config["thresholds"].update(cost_ratios=[1, 10, 20]),
+    )
+    assert jobs == {"cross_validate": 4, **ANALYSIS_JOBS}
+    assert fitted == []
 
 
 def test_another_configs_results_are_not_replaced_silently(runs):

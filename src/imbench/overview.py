@@ -21,10 +21,10 @@ CALIBRATION_BINS = 10
 SCORED_METRICS = [("average_precision", "none"), ("f1", "tuned_f1"), ("brier", "none")]
 
 
-def _test_folds(prediction_paths, rate_of):
+def _test_folds(prediction_dirs, rate_of):
     """(positive rate, classifier, method) and the test predictions of each repeat,
     for every cell that ran."""
-    for predictions, meta in ok_predictions(prediction_paths):
+    for predictions, meta in ok_predictions(prediction_dirs):
         key = (rate_of[meta["dataset"]], meta["classifier"], meta["method"])
         test = predictions[predictions["role"] == "test"]
         for _, repeat in test.groupby("repeat"):
@@ -54,7 +54,7 @@ def _curve_panels(curves, figure_paths, xlabel, ylabel, decorate):
 
 
 def curves_job(
-    prediction_paths, metric_paths, pr_paths, roc_paths, calibration_paths, table_stem
+    prediction_dirs, metric_paths, pr_paths, roc_paths, calibration_paths, table_stem
 ):
     """Precision-recall and ROC curves (vertically averaged over dataset instances and
     repeats), reliability diagrams of the pooled out-of-fold probabilities, and a
@@ -64,7 +64,7 @@ def curves_job(
     rate_of = datasets.set_index("dataset")["positive_rate"]
     pr, roc = defaultdict(list), defaultdict(list)
     pooled = defaultdict(lambda: ([], []))
-    for key, y, proba in _test_folds(prediction_paths, rate_of):
+    for key, y, proba in _test_folds(prediction_dirs, rate_of):
         pooled[key][0].append(y)
         pooled[key][1].append(proba)
         if y.min() < y.max():  # a curve needs both classes

@@ -84,15 +84,17 @@ def ratio_sweep_job(metric_paths, figure_paths, table_stem, answer_stem):
         write_tables(table[["metric", *table.columns.drop("metric")]], stem)
 
 
-def ok_predictions(prediction_paths):
-    """Predictions and metadata of every cell that ran."""
-    for path in prediction_paths:
-        table, meta = read_table_with_meta(path)
-        if meta["status"] == "ok":
-            yield table.to_pandas(), meta
+def ok_predictions(prediction_dirs, cells="*/*"):
+    """Predictions and metadata of every cell that ran, in the datasets' prediction
+    directories; ``cells`` a ``classifier/method`` glob pattern."""
+    for directory in prediction_dirs:
+        for path in sorted(Path(directory).glob(f"{cells}.parquet")):
+            table, meta = read_table_with_meta(path)
+            if meta["status"] == "ok":
+                yield table.to_pandas(), meta
 
 
-def cost_job(prediction_paths, metric_paths, cost_ratios, figure_paths, table_stem):
+def cost_job(prediction_dirs, metric_paths, cost_ratios, figure_paths, table_stem):
     """Question 2: expected cost against threshold per method, and the cost at 0.5, at
     the Bayes threshold (with and without prior correction), at the threshold tuned on
     training data, and the oracle bound."""
@@ -104,7 +106,7 @@ def cost_job(prediction_paths, metric_paths, cost_ratios, figure_paths, table_st
     shown_ratio = 10.0 if 10.0 in cost_ratios else cost_ratios[0]
     grid = np.linspace(0, 1, 101)
     rows, curves = [], []
-    for predictions, meta in ok_predictions(prediction_paths):
+    for predictions, meta in ok_predictions(prediction_dirs):
         test = predictions[predictions["role"] == "test"]
         cell = (meta["dataset"], meta["classifier"], meta["method"])
         trained_rate = 0.5 if METHODS[meta["method"]].rebalances else None
@@ -199,13 +201,13 @@ def _plot_cost(curves, tuned_at, ratio, figure_paths):
     )
 
 
-def ensemble_job(prediction_paths, metric_paths, figure_paths, table_stem):
+def ensemble_job(prediction_dirs, metric_paths, figure_paths, table_stem):
     """Question 3: undersampling ensembles of 1..N members against one model on all the
     data (baseline) and one undersampled model (random_undersample)."""
     metrics, _, datasets = load_metrics(metric_paths)
     rate_of = datasets.set_index("dataset")["positive_rate"]
     curves = []
-    for predictions, meta in ok_predictions(prediction_paths):
+    for predictions, meta in ok_predictions(prediction_dirs, "*/undersample_ensemble"):
         curve = analysis.ensemble_curves(predictions)
         curves.append(
             curve.assign(

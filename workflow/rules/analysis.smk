@@ -22,7 +22,7 @@ rule ratio_sweep:
 
 rule cost_threshold:
     input:
-        predictions=[prediction_path(cell) for cell in PLAN.cells],
+        predictions=PREDICTIONS,
         metrics=METRICS,
     output:
         pdf="results/figures/cost_threshold.pdf",
@@ -43,11 +43,7 @@ rule cost_threshold:
 
 rule ensembles:
     input:
-        predictions=[
-            prediction_path(cell)
-            for cell in PLAN.cells
-            if cell.method == "undersample_ensemble"
-        ],
+        predictions=PREDICTIONS,
         metrics=METRICS,
     output:
         pdf="results/figures/ensembles.pdf",
@@ -84,7 +80,7 @@ rule f1_averages:
 
 rule curves:
     input:
-        predictions=[prediction_path(cell) for cell in PLAN.cells],
+        predictions=PREDICTIONS,
         metrics=METRICS,
     output:
         pr_pdf="results/figures/pr_curves.pdf",

@@ -3,7 +3,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from imbench.config import Cell, ConfigError, build_plan, config_hash
+from imbench.config import ConfigError, build_plan, config_hash
 from imbench.runtime import git_commit
 from imbench.status import failure_summary, previous_config
 
@@ -45,20 +45,30 @@ def one_of(names):
 
 wildcard_constraints:
     dataset=one_of(PLAN.datasets),
-    classifier=one_of(PLAN.config["classifiers"]),
-    method=one_of(PLAN.config["methods"]),
 
 
-def prediction_path(cell):
-    return f"results/predictions/{cell.dataset}/{cell.classifier}/{cell.method}.parquet"
+def cell_params(wildcards):
+    """Fit params of every cell of a dataset, by ``classifier/method``."""
+    return {
+        f"{cell.classifier}/{cell.method}": PLAN.fit_params(cell)
+        for cell in CELLS_BY_DATASET[wildcards.dataset]
+    }
 
 
-def predictions_of(wildcards):
-    """Prediction files of every cell of a dataset."""
-    return [prediction_path(cell) for cell in CELLS_BY_DATASET[wildcards.dataset]]
+def user_data_first(wildcards):
+    """Priority of a dataset's job: users' files (which may be bad) before generated
+    data, so that a bad file stops the run before other heavy work starts."""
+    return 10 if PLAN.datasets[wildcards.dataset]["kind"] in ("file", "imblearn") else 0
 
 
+# Cores are spread over the datasets: a config with fewer datasets than cores
+# cross-validates each dataset's cells in parallel.
+CELL_PROCESSES = max(1, workflow.cores // len(PLAN.datasets))
+# Predictions by content (params, data, code), outside the jobs' outputs, so that a
+# rerun job refits only the cells that changed.
+CELL_CACHE = "results/cache/predictions"
 METRICS = expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets)
+PREDICTIONS = expand("results/predictions/{dataset}", dataset=PLAN.datasets)
 METHODS_RUN = {cell.method for cell in PLAN.cells}
 ANALYSES = [
     *(["results/figures/ratio_sweep.pdf"] if "baseline" in METHODS_RUN else []),
@@ -73,12 +83,6 @@ ANALYSES = [
     "results/figures/critical_difference.pdf",
     "results/tables/decision_guide.csv",
 ]
-
-
-def fit_params(wildcards):
-    return PLAN.fit_params(
-        Cell(wildcards.dataset, wildcards.classifier, wildcards.method)
-    )
 
 
 _previous = previous_config(TABLES["provenance"], config_hash(PLAN.config))

@@ -1,0 +1,20 @@
+rule aggregate:
+    input:
+        METRICS,
+    output:
+        **TABLES,
+    log:
+        "results/logs/aggregate.log",
+    benchmark:
+        "results/benchmarks/aggregate.tsv"
+    conda:
+        "../envs/imbench.yaml"
+    resources:
+        mem_mb=lambda wildcards, attempt: 4000 * attempt,
+        runtime=lambda wildcards, attempt: 30 * attempt,
+    params:
+        not_applicable=PLAN.not_applicable,
+        headline=PLAN.config["tables"]["headline"],
+        provenance=provenance(),
+    script:
+        "../scripts/aggregate.py"

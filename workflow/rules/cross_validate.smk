@@ -1,0 +1,27 @@
+rule cross_validate:
+    output:
+        dataset="results/datasets/{dataset}.parquet",
+        predictions=directory("results/predictions/{dataset}"),
+        metrics="results/metrics/{dataset}.parquet",
+    log:
+        "results/logs/cross_validate/{dataset}.log",
+    benchmark:
+        "results/benchmarks/cross_validate/{dataset}.tsv"
+    priority: user_data_first
+    conda:
+        "../envs/imbench.yaml"
+    threads: CELL_PROCESSES
+    resources:
+        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        runtime=lambda wildcards, attempt: 60 * attempt,
+    params:
+        spec=lambda wildcards: PLAN.datasets[wildcards.dataset],
+        cells=cell_params,
+        evaluation={
+            "criteria": PLAN.criteria(),
+            "cost_ratios": PLAN.config["thresholds"]["cost_ratios"],
+            "grid_size": PLAN.config["thresholds"]["grid_size"],
+        },
+        cache=CELL_CACHE,
+    script:
+        "../scripts/cross_validate.py"
