@@ -105,9 +105,9 @@ def test_costs_of_calibrated_probabilities():
         "repeat": 0,
         "fold": 0,
         "train_positive_rate": fold["y_true"].mean(),
-        "tuned_threshold": 0.3,
+        "tuned_thresholds": {10.0: 0.3},
     }
-    costs = analysis.cost_table(fold, [record], 10.0).iloc[0]
+    costs = analysis.cost_table(fold, [record], [10.0]).iloc[0]
     others = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned"]
     assert all(costs["oracle"] <= costs[column] for column in others)
     assert costs["at_bayes"] < costs["at_tuned"] < costs["at_0.5"]
@@ -120,7 +120,7 @@ def test_prior_correction_restores_the_bayes_threshold_after_rebalancing():
     rate = fold["y_true"].mean()
     rebalanced = fold.assign(proba=analysis.prior_correct(fold["proba"], rate, 0.5))
     record = {"repeat": 0, "fold": 0, "train_positive_rate": rate}
-    costs = analysis.cost_table(rebalanced, [record], 10.0, trained_rate=0.5).iloc[0]
+    costs = analysis.cost_table(rebalanced, [record], [10.0], trained_rate=0.5).iloc[0]
     assert costs["at_bayes_prior_corrected"] < 0.8 * costs["at_bayes"]
     assert costs["at_bayes_prior_corrected"] == pytest.approx(costs["oracle"], rel=0.02)
 

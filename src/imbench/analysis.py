@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scikit_posthocs import posthoc_nemenyi_friedman
 from scipy.stats import friedmanchisquare, studentized_range, t, wilcoxon
 from sklearn.metrics import precision_recall_curve, roc_curve
 from statsmodels.stats.multitest import multipletests
 
 from imbench.classifiers import CLASSIFIERS
-from imbench.metrics import confusion_counts, decision_metrics, probability_metrics
+from imbench.metrics import (
+    confusion_counts,
+    cost_per_sample,
+    decision_metrics,
+    probability_metrics,
+)
 
 LOWER_IS_BETTER = ("brier", "log_loss", "expected_cost")
 F1_AVERAGES = ("f1", "f1_macro", "f1_weighted", "f1_micro")
@@ -206,50 +210,52 @@ def bayes_threshold(cost_ratio):
 
 def cost_curve(y_true, proba, cost_ratio, grid):
     """Expected cost per sample at each threshold of ``grid``."""
-    counts = confusion_counts(y_true, proba, grid)
-    return decision_metrics(*counts, cost_ratios=[cost_ratio])[
-        f"expected_cost_{cost_ratio:g}"
-    ]
+    _, fp, _, fn = confusion_counts(y_true, proba, grid)
+    return cost_per_sample(fp, fn, len(proba), cost_ratio)
 
 
-def cost_table(test_predictions, folds, cost_ratio, trained_rate=None, grid_size=201):
-    """Costs of one cell per fold: at 0.5, at the Bayes threshold (as predicted and,
-    for rebalancing methods, after prior correction), at the threshold tuned on
-    training data, and the oracle minimum over thresholds chosen on the test fold
-    itself (a bound, not a method).
+def cost_table(test_predictions, folds, cost_ratios, trained_rate=None, grid_size=201):
+    """Costs of one cell per cost ratio and fold: at 0.5, at the Bayes threshold (as
+    predicted and, for rebalancing methods, after prior correction), at the threshold
+    tuned on training data (a fold record's ``tuned_thresholds`` by ratio), and the
+    oracle minimum over thresholds chosen on the test fold itself (a bound, not a
+    method).
 
     ``trained_rate`` is the positive rate the model effectively learnt (0.5 for
     methods that rebalance, None for those that keep the data's own rate).
     """
     grid = np.linspace(0, 1, grid_size)
-    bayes = bayes_threshold(cost_ratio)
     rows = []
+    columns = ["repeat", "fold", "y_true", "proba"]
+    by_fold = test_predictions[columns].groupby(["repeat", "fold"])
     for record in folds:
-        fold = test_predictions[
-            (test_predictions["repeat"] == record["repeat"])
-            & (test_predictions["fold"] == record["fold"])
-        ]
+        fold = by_fold.get_group((record["repeat"], record["fold"]))
         y, proba = fold["y_true"].to_numpy(), fold["proba"].to_numpy()
         corrected = (
             prior_correct(proba, trained_rate, record["train_positive_rate"])
             if trained_rate is not None
             else proba
         )
-        thresholds = np.array([0.5, bayes, record.get("tuned_threshold", np.nan)])
-        costs = cost_curve(y, proba, cost_ratio, np.nan_to_num(thresholds, nan=np.inf))
-        rows.append(
-            {
-                "repeat": record["repeat"],
-                "fold": record["fold"],
-                "at_0.5": costs[0],
-                "at_bayes": costs[1],
-                "at_bayes_prior_corrected": cost_curve(
-                    y, corrected, cost_ratio, [bayes]
-                )[0],
-                "at_tuned": np.nan if np.isnan(thresholds[2]) else costs[2],
-                "oracle": cost_curve(y, proba, cost_ratio, grid).min(),
-            }
-        )
+        _, grid_fp, _, grid_fn = confusion_counts(y, proba, grid)
+        for ratio in cost_ratios:
+            bayes = bayes_threshold(ratio)
+            tuned = record.get("tuned_thresholds", {}).get(ratio, np.nan)
+            thresholds = np.array([0.5, bayes, tuned])
+            costs = cost_curve(y, proba, ratio, np.nan_to_num(thresholds, nan=np.inf))
+            rows.append(
+                {
+                    "cost_ratio": ratio,
+                    "repeat": record["repeat"],
+                    "fold": record["fold"],
+                    "at_0.5": costs[0],
+                    "at_bayes": costs[1],
+                    "at_bayes_prior_corrected": cost_curve(
+                        y, corrected, ratio, [bayes]
+                    )[0],
+                    "at_tuned": np.nan if np.isnan(tuned) else costs[2],
+                    "oracle": cost_per_sample(grid_fp, grid_fn, len(y), ratio).min(),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -269,7 +275,7 @@ def ensemble_curves(predictions):
         cumulative = np.cumsum(rows_[member_columns].to_numpy(), axis=1)
         for k in range(1, len(member_columns) + 1):
             proba = cumulative[:, k - 1] / k
-            scores = probability_metrics(y, proba)
+            scores = probability_metrics(y, proba, ["average_precision", "brier"])
             f1 = decision_metrics(*confusion_counts(y, proba, [0.5]))["f1"][0]
             rows.append(
                 (repeat, fold, k, scores["average_precision"], scores["brier"], f1)
@@ -331,6 +337,8 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
     Methods missing on half the instances or more are dropped, then instances missing
     any remaining method, so every rank compares the same methods.
     """
+    from scikit_posthocs import posthoc_nemenyi_friedman  # 0.8 s: only ranking needs it
+
     dropped = sorted(wide.columns[wide.isna().mean() >= 0.5])
     complete = wide.drop(columns=dropped).dropna()
     k, n = complete.shape[1], len(complete)

@@ -29,13 +29,18 @@ def cost_metric(cost_ratio):
     return f"expected_cost_{cost_ratio:g}"
 
 
-def expected_cost(y_true, y_pred, cost_ratio=10.0):
+def cost_per_sample(false_positives, false_negatives, n, cost_ratio):
     """Mean cost per sample when a false positive costs 1 and a false negative
     ``cost_ratio``; correct decisions cost nothing."""
+    return (cost_ratio * false_negatives + false_positives) / n
+
+
+def expected_cost(y_true, y_pred, cost_ratio=10.0):
+    """``cost_per_sample`` of predicted labels."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     false_negatives = np.sum((y_true == 1) & (y_pred == 0))
     false_positives = np.sum((y_true == 0) & (y_pred == 1))
-    return (cost_ratio * false_negatives + false_positives) / len(y_true)
+    return cost_per_sample(false_positives, false_negatives, len(y_true), cost_ratio)
 
 
 def positive_f1(y_true, y_pred):
@@ -100,13 +105,14 @@ def decision_metrics(tp, fp, tn, fn, cost_ratios=()):
         "mcc": mcc,
     }
     for ratio in cost_ratios:
-        values[cost_metric(ratio)] = (ratio * fn + fp) / n
+        values[cost_metric(ratio)] = cost_per_sample(fp, fn, n, ratio)
     return values
 
 
-def probability_metrics(y_true, proba):
-    """ROC-AUC, average precision, Brier score and log loss of positive-class
-    probabilities; a metric that is undefined is NaN (see ``missing_reason``)."""
+def probability_metrics(y_true, proba, names=PROBABILITY_METRICS):
+    """ROC-AUC, average precision, Brier score and log loss (or those of ``names``) of
+    positive-class probabilities; an undefined metric is NaN (see
+    ``missing_reason``)."""
     from sklearn.metrics import (
         average_precision_score,
         brier_score_loss,
@@ -117,14 +123,15 @@ def probability_metrics(y_true, proba):
     y_true, proba = np.asarray(y_true), np.asarray(proba)
     both_classes = 0 < y_true.sum() < len(y_true)
     ranks = both_classes and proba.min() < proba.max()
-    return {
-        "roc_auc": roc_auc_score(y_true, proba) if ranks else np.nan,
-        "average_precision": average_precision_score(y_true, proba)
-        if both_classes
-        else np.nan,
-        "brier": brier_score_loss(y_true, proba),
-        "log_loss": log_loss(y_true, proba, labels=[0, 1]),
+    scores = {
+        "roc_auc": lambda: roc_auc_score(y_true, proba) if ranks else np.nan,
+        "average_precision": lambda: (
+            average_precision_score(y_true, proba) if both_classes else np.nan
+        ),
+        "brier": lambda: brier_score_loss(y_true, proba),
+        "log_loss": lambda: log_loss(y_true, proba, labels=[0, 1]),
     }
+    return {name: scores[name]() for name in names}
 
 
 def missing_reason(metric, y_true, proba):

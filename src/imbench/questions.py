@@ -107,41 +107,51 @@ def cost_job(prediction_dirs, metric_paths, cost_ratios, figure_paths, table_ste
     grid = np.linspace(0, 1, 101)
     rows, curves = [], []
     for predictions, meta in ok_predictions(prediction_dirs):
-        test = predictions[predictions["role"] == "test"]
+        test = predictions.loc[
+            predictions["role"] == "test", ["repeat", "fold", "y_true", "proba"]
+        ]
         cell = (meta["dataset"], meta["classifier"], meta["method"])
         trained_rate = 0.5 if METHODS[meta["method"]].rebalances else None
-        for ratio in cost_ratios:
-            rule = f"tuned_cost_{ratio:g}"
-            folds = [
-                {
-                    **record,
-                    "tuned_threshold": tuned.get(
-                        (*cell, record["repeat"], record["fold"], rule), np.nan
-                    ),
-                }
-                for record in meta["folds"]
-            ]
-            costs = analysis.cost_table(test, folds, ratio, trained_rate)
+        folds = [
+            {
+                **record,
+                "tuned_thresholds": {
+                    ratio: tuned.get(
+                        (
+                            *cell,
+                            record["repeat"],
+                            record["fold"],
+                            f"tuned_cost_{ratio:g}",
+                        ),
+                        np.nan,
+                    )
+                    for ratio in cost_ratios
+                },
+            }
+            for record in meta["folds"]
+        ]
+        costs = analysis.cost_table(test, folds, cost_ratios, trained_rate)
+        for ratio, at_ratio in costs.groupby("cost_ratio", sort=False):
             rows.append(
-                costs.mean().drop(["repeat", "fold"]).to_dict()
+                at_ratio.drop(columns=["cost_ratio", "repeat", "fold"]).mean().to_dict()
                 | dict(zip(["dataset", "classifier", "method"], cell, strict=True))
                 | {"cost_ratio": ratio, "positive_rate": rate_of[meta["dataset"]]}
             )
-        for _, fold in test.groupby(["repeat", "fold"]):
-            curve = analysis.cost_curve(
-                fold["y_true"], fold["proba"], shown_ratio, grid
+        fold_curves = [
+            analysis.cost_curve(fold["y_true"], fold["proba"], shown_ratio, grid)
+            for _, fold in test.groupby(["repeat", "fold"])
+        ]
+        curves.append(
+            pd.DataFrame(
+                {
+                    "threshold": np.tile(grid, len(fold_curves)),
+                    "cost": np.concatenate(fold_curves),
+                    "classifier": cell[1],
+                    "method": cell[2],
+                    "positive_rate": rate_of[meta["dataset"]],
+                }
             )
-            curves.append(
-                pd.DataFrame(
-                    {
-                        "threshold": grid,
-                        "cost": curve,
-                        "classifier": cell[1],
-                        "method": cell[2],
-                        "positive_rate": rate_of[meta["dataset"]],
-                    }
-                )
-            )
+        )
     table = pd.DataFrame(rows)
     summary = (
         table.groupby(["cost_ratio", "positive_rate", "classifier", "method"])[
