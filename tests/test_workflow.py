@@ -91,6 +91,21 @@ def test_tables_do_not_depend_on_the_order_jobs_ran_in(runs, tmp_path):
     assert same_tables(runs[2], workdir) == []
 
 
+def half_done_dataset(workdir):
+    """Whether a dataset job is mid-way: some of its 8 cells done, at least 4 to go."""
+    return any(
+        1 <= len(list(directory.glob("*/*.parquet"))) <= 4
+        for directory in (workdir / "results" / "predictions").glob("*")
+    )
+
+
+def cross_validate_logs(workdir):
+    return [
+        log.read_text()
+        for log in sorted((workdir / "results" / "logs" / "cross_validate").glob("*"))
+    ]
+
+
 def test_a_run_killed_mid_fit_resumes_to_identical_tables(runs, tmp_path):
     workdir = copy_workflow(tmp_path)
     command = [sys.executable, "-m", "snakemake", "--configfile", TEST_CONFIG]
@@ -102,11 +117,10 @@ def test_a_run_killed_mid_fit_resumes_to_identical_tables(runs, tmp_path):
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, jobs included
         )
-        predictions = workdir / "results" / "predictions"
         deadline = time.monotonic() + 300
-        while len(list(predictions.glob("*/*/*.parquet"))) < 4:
+        while not half_done_dataset(workdir):
             assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
+            time.sleep(0.05)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert not (workdir / "results" / "tables" / "summary.csv").exists()
@@ -116,6 +130,8 @@ def test_a_run_killed_mid_fit_resumes_to_identical_tables(runs, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert not list((workdir / "results").rglob("*.partial"))
     assert same_tables(runs[2], workdir) == []
+    # the killed job's finished cells came from the cache, not refitted
+    assert "(from the cache)" in "".join(cross_validate_logs(workdir))
 
 
 def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
@@ -209,10 +225,8 @@ def rerun_after(runs, tmp_path, change):
     assert planned.returncode == 0, planned.stderr
     result = snakemake(workdir, "--cores", "2", configfile="config/changed.yaml")
     assert result.returncode == 0, result.stderr[-3000:]
-    logs = (workdir / "results" / "logs" / "cross_validate").glob("*.log")
-    fitted = re.findall(
-        r"INFO \S+?/(\S+): .*\(fitted in", "".join(log.read_text() for log in logs)
-    )
+    logs = "".join(cross_validate_logs(workdir))
+    fitted = re.findall(r"INFO \S+?/(\S+): .*\(fitted in", logs)
     return job_counts(planned.stdout), sorted(fitted)
 
 

@@ -90,7 +90,7 @@ def validate_schema(config, schema_path):
 
 @dataclass(frozen=True)
 class Cell:
-    """One (dataset, classifier, method) fit job."""
+    """One (dataset, classifier, method): cross-validated as one unit."""
 
     dataset: str
     classifier: str
@@ -111,7 +111,8 @@ class Plan:
         return seed_from(self.config["seed"], dataset, purpose)
 
     def fit_params(self, cell):
-        """Everything a fit job depends on, so that changing it reruns only that job."""
+        """Everything a cell's fit depends on: its cache key, so that changing it
+        refits only that cell."""
         config = self.config
         return canonical(
             {

@@ -12,7 +12,7 @@ rule cross_validate:
         "../envs/imbench.yaml"
     threads: CELL_PROCESSES
     resources:
-        mem_mb=lambda wildcards, attempt: 2000 * attempt,
+        mem_mb=lambda wildcards, threads, attempt: 2000 * threads * attempt,
         runtime=lambda wildcards, attempt: 60 * attempt,
     params:
         spec=lambda wildcards: PLAN.datasets[wildcards.dataset],
