@@ -13,7 +13,7 @@ rule cross_validate:
     threads: CELL_PROCESSES
     resources:
         mem_mb=lambda wildcards, threads, attempt: 2000 * threads * attempt,
-        runtime=lambda wildcards, attempt: 60 * attempt,
+        runtime=lambda wildcards, attempt: 120 * attempt,
     params:
         spec=lambda wildcards: PLAN.datasets[wildcards.dataset],
         cells=cell_params,
