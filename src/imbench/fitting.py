@@ -133,6 +133,15 @@ def member_probabilities(estimator, X):
     )
 
 
+def ensemble_mean(members):
+    """The ensemble's probability from its members' (columns), summed in member order
+    then divided, as scikit-learn's bagging ``predict_proba`` does: bit for bit."""
+    total = np.zeros(len(members))
+    for column in members.T:
+        total += column
+    return total / members.shape[1]
+
+
 def _fit(estimator, X, y, neighbour_params):
     notes = skip_reached_sampler(estimator, y)
     notes += adapt_neighbours(estimator, y, neighbour_params)
@@ -149,9 +158,10 @@ def empty_predictions():
 def _predict(model, X, y, rows, key, keep_members):
     """Predictions of a fitted ``model`` on ``rows``, keyed (repeat, fold, role,
     split)."""
-    proba = model.predict_proba(X[rows])[:, 1]
-    members = member_probabilities(model, X[rows]) if keep_members else None
-    return _frame(*key, rows, y, proba, members)
+    if keep_members:  # each member predicts once, not again inside predict_proba
+        members = member_probabilities(model, X[rows])
+        return _frame(*key, rows, y, ensemble_mean(members), members)
+    return _frame(*key, rows, y, model.predict_proba(X[rows])[:, 1])
 
 
 def _frame(repeat, fold, role, split, index, y, proba, members=None):
