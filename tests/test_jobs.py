@@ -7,6 +7,7 @@ import shutil
 
 import numpy as np
 import pandas as pd
+import pyarrow
 import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_info
@@ -169,6 +170,7 @@ def test_job_pins_threads_and_logs_to_its_file(tmp_path):
         import sklearn.linear_model  # noqa: F401  (loads BLAS and OpenMP)
 
         assert all(pool["num_threads"] == 1 for pool in threadpool_info())
+        assert pyarrow.cpu_count() == 1  # Arrow's pool too (Parquet encoding)
         logging.getLogger("imbench").info("inside the job")
     assert "inside the job" in log.read_text()
     with pytest.raises(ValueError, match="boom"), job(log, threads=1):

@@ -22,17 +22,21 @@ PACKAGES = ("imbench", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "pa
 def job(log_path, threads=1):
     """Run a job's body with logging to ``log_path`` and ``threads`` threads at most.
 
-    BLAS and OpenMP pools are limited with threadpoolctl (they may already be loaded)
-    and the environment is set for any worker process the job starts. An exception is
+    BLAS and OpenMP pools are limited with threadpoolctl (they may already be loaded),
+    Arrow's CPU pool (Parquet encoding) with pyarrow, and the environment is set for
+    any worker process the job starts. An exception is
     logged with its traceback; a ``DatasetError`` (bad user data) then ends the job
     with its one-line message instead of a traceback.
     """
+    import pyarrow
     from threadpoolctl import threadpool_limits
 
     from imbench.datasets import DatasetError
 
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(threads)
+    arrow_threads = pyarrow.cpu_count()
+    pyarrow.set_cpu_count(threads)
     handler = logging.FileHandler(log_path, mode="w")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     root = logging.getLogger()
@@ -49,6 +53,7 @@ def job(log_path, threads=1):
         logging.getLogger("imbench").exception("job failed")
         raise
     finally:
+        pyarrow.set_cpu_count(arrow_threads)
         root.removeHandler(handler)
         handler.close()
 
