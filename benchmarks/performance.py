@@ -13,7 +13,7 @@ the machine:
 - optionally (--growth N ...) the N-core wall time with n_samples set to each N, and
   (--scale) every job of config/scale.yaml with its wall time and peak RSS.
 
-    .venv/bin/python benchmarks/performance.py                 # about 45 minutes
+    .venv/bin/python benchmarks/performance.py                 # about 25 minutes
     .venv/bin/python benchmarks/performance.py --growth 2000 20000 --scale
 """
 
