@@ -89,19 +89,29 @@ def clean(workdir):
         shutil.rmtree(Path(workdir) / name, ignore_errors=True)
 
 
-def fit_seconds(workdir):
-    """Sum of the fit, validation-fit and predict times stored with the predictions."""
+def cell_seconds(workdir):
+    """Each cell's fit (with validation fits) and predict seconds, from the times
+    stored with its predictions: ``{"dataset/classifier/method": (fit, predict)}``."""
     import json
 
     import pyarrow.parquet as pq
 
-    total = 0.0
-    for path in Path(workdir, "results", "predictions").glob("*/*/*.parquet"):
-        meta = json.loads(pq.read_schema(path).metadata[b"imbench"])
-        for record in meta["folds"]:
-            total += record["fit_time"] + record["predict_time"]
-            total += record.get("validation_fit_time") or 0.0
-    return total
+    predictions = Path(workdir, "results", "predictions")
+    seconds = {}
+    for path in sorted(predictions.glob("*/*/*.parquet")):
+        folds = json.loads(pq.read_schema(path).metadata[b"imbench"])["folds"]
+        fit = sum(r["fit_time"] + (r.get("validation_fit_time") or 0.0) for r in folds)
+        predict = sum(record["predict_time"] for record in folds)
+        seconds[path.relative_to(predictions).with_suffix("").as_posix()] = (
+            fit,
+            predict,
+        )
+    return seconds
+
+
+def fit_seconds(workdir):
+    """Sum of the fit, validation-fit and predict times stored with the predictions."""
+    return sum(fit + predict for fit, predict in cell_seconds(workdir).values())
 
 
 def job_benchmarks(workdir):
@@ -317,6 +327,13 @@ def main():
                         f"scale: {record.rule} {record.job}",
                         f"{record.seconds:.0f} s, {record.max_rss_mb:.0f} MB",
                         "≤ 4096 MB",
+                    )
+                )
+            for cell, (fit, predict) in cell_seconds(workdir).items():
+                rows.append(
+                    row(
+                        f"scale cell: {cell}",
+                        f"fit {fit:.0f} s, predict {predict:.0f} s",
                     )
                 )
     table = pd.DataFrame(rows).to_markdown(index=False)
