@@ -125,7 +125,7 @@ def cross_validate_job(dataset, spec, cells, evaluation, outputs, cache_dir, thr
                     "repeat %d fold %d: %s", record["repeat"], record["fold"], note
                 )
         how = f"fitted in {seconds:.1f} s" if seconds is not None else "from the cache"
-        cell = {key: meta[key] for key in CELL_KEYS}
+        cell = {field: meta[field] for field in CELL_KEYS}
         log.info(
             "%s/%s/%s: %s %s (%s)", *cell.values(), meta["status"], meta["reason"], how
         )
