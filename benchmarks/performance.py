@@ -102,10 +102,8 @@ def cell_seconds(workdir):
         folds = json.loads(pq.read_schema(path).metadata[b"imbench"])["folds"]
         fit = sum(r["fit_time"] + (r.get("validation_fit_time") or 0.0) for r in folds)
         predict = sum(record["predict_time"] for record in folds)
-        seconds[path.relative_to(predictions).with_suffix("").as_posix()] = (
-            fit,
-            predict,
-        )
+        cell = path.relative_to(predictions).with_suffix("").as_posix()
+        seconds[cell] = (fit, predict)
     return seconds
 
 
