@@ -50,6 +50,27 @@ def test_plan_expands_datasets_and_cells(test_config):
     ]
 
 
+def test_jobs_run_users_files_first_then_the_largest_datasets(test_config):
+    config = copy.deepcopy(test_config)
+    config["datasets"]["synthetic"]["n_samples"] = 1000
+    plan = plan_of(config)
+    # breast_cancer, label 0 at 30%: its 357 negatives and 153 of its 212 positives
+    assert plan.rows == {
+        "file-customers": None,
+        "synthetic-r0.1-s0": 1000,
+        "synthetic-r0.3-s0": 1000,
+        "breast_cancer-p0-r0.3-s0": 510,
+    }
+    priorities = plan.job_priorities()
+    assert sorted(priorities, key=priorities.get, reverse=True) == [
+        "file-customers",
+        "synthetic-r0.3-s0",
+        "synthetic-r0.1-s0",
+        "breast_cancer-p0-r0.3-s0",
+    ]
+    assert plan_of(config).job_priorities() == priorities
+
+
 def test_fit_params_change_only_with_what_the_cell_depends_on(test_config):
     plan = plan_of(test_config)
     changed = copy.deepcopy(test_config)

@@ -1,5 +1,6 @@
 """The workflow steps' bodies, run directly on small files."""
 
+import gc
 import json
 import logging
 import re
@@ -171,8 +172,10 @@ def test_job_pins_threads_and_logs_to_its_file(tmp_path):
 
         assert all(pool["num_threads"] == 1 for pool in threadpool_info())
         assert pyarrow.cpu_count() == 1  # Arrow's pool too (Parquet encoding)
+        assert gc.get_freeze_count() > 0  # what was imported is never collected
         logging.getLogger("imbench").info("inside the job")
     assert "inside the job" in log.read_text()
+    assert gc.get_freeze_count() == 0
     with pytest.raises(ValueError, match="boom"), job(log, threads=1):
         raise ValueError("boom")
     text = log.read_text()

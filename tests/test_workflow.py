@@ -91,6 +91,19 @@ def test_tables_do_not_depend_on_the_order_jobs_ran_in(runs, tmp_path):
     assert same_tables(runs[2], workdir) == []
 
 
+def test_dataset_jobs_run_users_files_first_then_the_largest(runs):
+    """At one core the jobs run one by one, in priority order (breast_cancer has 510
+    rows, each synthetic dataset 300)."""
+    logs = (runs[1] / "results" / "logs" / "cross_validate").glob("*.log")
+    started = {log.stem: log.read_text().split(" INFO ")[0] for log in logs}
+    assert sorted(started, key=started.get) == [
+        "file-customers",
+        "breast_cancer-p0-r0.3-s0",
+        "synthetic-r0.3-s0",
+        "synthetic-r0.1-s0",
+    ]
+
+
 def half_done_dataset(workdir):
     """Whether a dataset job is mid-way: some of its 8 cells done, at least 4 to go."""
     return any(

@@ -105,6 +105,19 @@ class Plan:
     datasets: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
     not_applicable: list = field(default_factory=list)
+    rows: dict = field(default_factory=dict)
+
+    def job_priorities(self):
+        """Priority of each dataset's job, higher first: users' files first (they may
+        be bad, and a bad file should stop the run before other heavy work), then the
+        others by rows, largest first, so that the smallest jobs fill the cores at the
+        end (longest-processing-time-first scheduling)."""
+        unknown = sorted(name for name, rows in self.rows.items() if rows is None)
+        known = sorted(
+            (name for name, rows in self.rows.items() if rows is not None),
+            key=lambda name: (self.rows[name], name),
+        )
+        return {name: rank for rank, name in enumerate([*known, *unknown])}
 
     def dataset_seed(self, dataset, purpose):
         """Seed of ``dataset``'s generation (``data``) or its folds (``cv``)."""
@@ -201,6 +214,7 @@ def _synthetic_specs(config):
                     "rate": rate,
                     "generator": {**synthetic, "label_noise": noise},
                 },
+                n_samples,
             )
 
 
@@ -231,6 +245,7 @@ def _builtin_specs(config):
                         "loader": entry["loader"],
                         "positive_label": label,
                     },
+                    sum(kept),
                 )
 
 
@@ -256,6 +271,7 @@ def _file_specs(config, base_dir):
                 "positive_label": entry.get("positive_label"),
                 "splits": stratified_splits(config),
             },
+            None,  # rows known once the file is read
         )
 
 
@@ -273,6 +289,7 @@ def _imblearn_specs(config):
                 "download": imblearn["download"],
                 "splits": stratified_splits(config),
             },
+            None,
         )
 
 
@@ -332,10 +349,11 @@ def build_plan(config, schema_path, base_dir="."):
     ]
     if not specs:
         raise ConfigError("datasets: no dataset is configured")
-    for name, spec in specs:
+    for name, spec, rows in specs:
         plan.datasets[name] = canonical(
             {**spec, "seed": plan.dataset_seed(name, "data")}
         )
+        plan.rows[name] = rows
     for classifier_name, entry in config["classifiers"].items():
         chosen = entry["methods"]
         chosen = list(config["methods"]) if chosen == "all" else chosen

@@ -1,6 +1,7 @@
 """What every workflow script needs: a log file, pinned threads, provenance."""
 
 import contextlib
+import gc
 import logging
 import os
 import platform
@@ -24,7 +25,10 @@ def job(log_path, threads=1):
 
     BLAS and OpenMP pools are limited with threadpoolctl (they may already be loaded),
     Arrow's CPU pool (Parquet encoding) with pyarrow, and the environment is set for
-    any worker process the job starts. An exception is
+    any worker process the job starts. What is alive when the job starts (imported
+    modules) is frozen out of garbage collection, which then scans only the job's own
+    objects (statsmodels' Holm correction, for one, collects on every call). An
+    exception is
     logged with its traceback; a ``DatasetError`` (bad user data) then ends the job
     with its one-line message instead of a traceback.
     """
@@ -43,6 +47,7 @@ def job(log_path, threads=1):
     root.addHandler(handler)
     root.setLevel(logging.INFO)
     logging.captureWarnings(True)
+    gc.freeze()
     try:
         with threadpool_limits(limits=threads):
             yield logging.getLogger("imbench")
@@ -53,6 +58,7 @@ def job(log_path, threads=1):
         logging.getLogger("imbench").exception("job failed")
         raise
     finally:
+        gc.unfreeze()
         pyarrow.set_cpu_count(arrow_threads)
         root.removeHandler(handler)
         handler.close()

@@ -55,10 +55,12 @@ def cell_params(wildcards):
     }
 
 
-def user_data_first(wildcards):
-    """Priority of a dataset's job: users' files (which may be bad) before generated
-    data, so that a bad file stops the run before other heavy work starts."""
-    return 10 if PLAN.datasets[wildcards.dataset]["kind"] in ("file", "imblearn") else 0
+JOB_PRIORITIES = PLAN.job_priorities()
+
+
+def job_priority(wildcards):
+    """Users' files first, then the largest datasets (see ``Plan.job_priorities``)."""
+    return JOB_PRIORITIES[wildcards.dataset]
 
 
 # Cores are spread over the datasets: a config with fewer datasets than cores

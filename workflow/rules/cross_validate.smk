@@ -7,7 +7,7 @@ rule cross_validate:
         "results/logs/cross_validate/{dataset}.log",
     benchmark:
         "results/benchmarks/cross_validate/{dataset}.tsv"
-    priority: user_data_first
+    priority: job_priority
     conda:
         "../envs/imbench.yaml"
     threads: CELL_PROCESSES
