@@ -10,11 +10,14 @@ the machine:
   the peak RSS of any job (from the benchmark files);
 - loop: the same fits and metrics from a plain joblib.Parallel loop over N cores;
 - the no-op rerun and the dry run of a grid of at least 10,000 fits;
-- optionally (--growth N ...) the N-core wall time with n_samples set to each N, and
+- optionally (--growth N ...) the N-core wall time with n_samples set to each N (with
+  --growth-seeds K, K synthetic seeds per rate instead of the config's), and
   (--scale) every job of config/scale.yaml with its wall time and peak RSS.
 
     .venv/bin/python benchmarks/performance.py                 # about 25 minutes
     .venv/bin/python benchmarks/performance.py --growth 2000 20000 --scale
+    .venv/bin/python benchmarks/performance.py --only-extra \\
+        --growth 2000 20000 200000 --growth-seeds 1 --scale     # about 45 minutes
 """
 
 import argparse
@@ -229,10 +232,13 @@ def large_grid(config):
         big["datasets"]["synthetic"]["seeds"] = min(seeds, 1000)
 
 
-def with_samples(config, n_samples):
-    """``config`` with ``n_samples`` rows per synthetic instance."""
+def with_samples(config, n_samples, seeds=None):
+    """``config`` with ``n_samples`` rows per synthetic instance (and ``seeds``
+    instances per rate, if given)."""
     changed = copy.deepcopy(config)
     changed["datasets"]["synthetic"]["n_samples"] = n_samples
+    if seeds is not None:
+        changed["datasets"]["synthetic"]["seeds"] = seeds
     return changed
 
 
@@ -312,6 +318,11 @@ def main():
     parser.add_argument("--config", default="config/config.yaml")
     parser.add_argument("--cores", type=int, default=os.cpu_count())
     parser.add_argument("--growth", type=int, nargs="*", default=[])
+    parser.add_argument(
+        "--growth-seeds",
+        type=int,
+        help="synthetic seeds per rate in the growth runs (default: the config's)",
+    )
     parser.add_argument("--scale", action="store_true")
     parser.add_argument(
         "--only-extra",
@@ -329,16 +340,19 @@ def main():
         walls = {}
         for n_samples in args.growth:
             (workdir / "config" / "growth.yaml").write_text(
-                yaml.safe_dump(with_samples(config, n_samples))
+                yaml.safe_dump(with_samples(config, n_samples, args.growth_seeds))
             )
             walls[n_samples], _, _ = pipeline(workdir, "config/growth.yaml", n)
             ratio = walls[n_samples] / (fit_seconds(workdir) / n)
+            seeds = f", seeds {args.growth_seeds}" if args.growth_seeds else ""
             rows.append(
                 row(
-                    f"pipeline wall, --cores {n}, n = {n_samples} (overhead ratio)",
+                    f"pipeline wall, --cores {n}, n = {n_samples}{seeds} "
+                    "(overhead ratio)",
                     f"{walls[n_samples]:.0f} s ({ratio:.2f})",
                 )
             )
+            print(rows[-1], file=sys.stderr, flush=True)  # a long run shows progress
         for small, large in itertools.pairwise(sorted(walls)):
             per_10x = (walls[large] / walls[small]) ** (1 / math.log10(large / small))
             rows.append(
