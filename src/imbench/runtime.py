@@ -28,9 +28,8 @@ def job(log_path, threads=1):
     any worker process the job starts. What is alive when the job starts (imported
     modules) is frozen out of garbage collection, which then scans only the job's own
     objects (statsmodels' Holm correction, for one, collects on every call). An
-    exception is
-    logged with its traceback; a ``DatasetError`` (bad user data) then ends the job
-    with its one-line message instead of a traceback.
+    exception is logged with its traceback; a ``DatasetError`` (bad user data) then
+    ends the job with its one-line message instead of a traceback.
     """
     import pyarrow
     from threadpoolctl import threadpool_limits
