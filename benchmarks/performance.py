@@ -6,8 +6,8 @@ the machine:
 
 - ideal: the in-job fit + predict time recorded in the predictions, over the cores;
 - pipeline wall time at --cores 1 and --cores N from a clean results/, the mean number
-  of runnable threads during the N-core run (the workflow's, and the machine's), and
-  the peak RSS of any job (from the benchmark files);
+  of runnable threads during the N-core run (the workflow, Snakemake alone, the whole
+  machine), and the peak RSS of any job (from the benchmark files);
 - loop: the same fits and metrics from a plain joblib.Parallel loop over N cores;
 - the no-op rerun and the dry run of a grid of at least 10,000 fits;
 - optionally (--growth N ...) the N-core wall time with n_samples set to each N (with
@@ -58,13 +58,14 @@ def scratch_workflow(directory):
 
 class RunnableSampler(threading.Thread):
     """Mean numbers of runnable threads while it runs, from each thread's state in
-    /proc: of the workflow (the processes this script started, and theirs) and of the
-    whole machine (kernel threads and other services included), less this script."""
+    /proc: of the workflow (the processes this script started, and theirs), of its
+    main process alone (Snakemake's scheduler) and of the whole machine (kernel
+    threads and other services included), less this script."""
 
     def __init__(self, interval=0.5):
         super().__init__(daemon=True)
         self.interval, self.stopped = interval, threading.Event()
-        self.workflow, self.machine = [], []
+        self.workflow, self.main, self.machine = [], [], []
 
     def run(self):
         while not self.stopped.wait(self.interval):
@@ -81,14 +82,19 @@ class RunnableSampler(threading.Thread):
             self.workflow.append(
                 sum(n for pid, n in running.items() if _descends(pid, me, parents))
             )
+            self.main.append(
+                sum(n for pid, n in running.items() if parents.get(pid) == me)
+            )
             self.machine.append(sum(running.values()) - running[me])
 
     def means(self):
-        """``(workflow, machine)`` mean runnable threads."""
+        """``(workflow, main process, machine)`` mean runnable threads."""
         self.stopped.set()
         self.join()
         count = max(1, len(self.workflow))
-        return sum(self.workflow) / count, sum(self.machine) / count
+        return tuple(
+            sum(samples) / count for samples in (self.workflow, self.main, self.machine)
+        )
 
 
 def _descends(pid, ancestor, parents):
@@ -158,7 +164,7 @@ def job_benchmarks(workdir):
 
 
 def pipeline(workdir, config, cores):
-    """Clean run at ``cores``: wall time, mean runnable threads (workflow, machine),
+    """Clean run at ``cores``: wall time, mean runnable threads (``RunnableSampler``),
     and the wall time until the last metrics file was written (the loop's work)."""
     clean(workdir)
     sampler = RunnableSampler()
@@ -292,9 +298,10 @@ def default_measurements(workdir, config_path, config, n, scratch):
             f"{runnable[0]:.2f}",
             f"≤ {n}",
         ),
+        row(f"of which Snakemake's main process, --cores {n}", f"{runnable[1]:.2f}"),
         row(
             f"mean runnable threads of the machine (kernel too), --cores {n}",
-            f"{runnable[1]:.2f}",
+            f"{runnable[2]:.2f}",
         ),
         row("no-op rerun", f"{no_op:.1f} s", "≤ 3 s"),
         row(
