@@ -112,12 +112,11 @@ class Plan:
         be bad, and a bad file should stop the run before other heavy work), then the
         others by rows, largest first, so that the smallest jobs fill the cores at the
         end (longest-processing-time-first scheduling)."""
-        unknown = sorted(name for name, rows in self.rows.items() if rows is None)
-        known = sorted(
-            (name for name, rows in self.rows.items() if rows is not None),
-            key=lambda name: (self.rows[name], name),
+        order = sorted(
+            self.rows,
+            key=lambda name: (self.rows[name] is None, self.rows[name] or 0, name),
         )
-        return {name: rank for rank, name in enumerate([*known, *unknown])}
+        return {name: rank for rank, name in enumerate(order)}
 
     def dataset_seed(self, dataset, purpose):
         """Seed of ``dataset``'s generation (``data``) or its folds (``cv``)."""
