@@ -69,6 +69,34 @@ def test_expected_cost_weights_false_negatives():
     assert expected_cost(y, np.array([1, 1, 1, 0]), 10) == 1 / 4
 
 
+PROBABILITY_REFERENCES = {
+    "roc_auc": sk.roc_auc_score,
+    "average_precision": sk.average_precision_score,
+    "brier": sk.brier_score_loss,
+    "log_loss": lambda y, p: sk.log_loss(y, p, labels=[0, 1]),
+}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    labels=st.lists(st.booleans(), min_size=2, max_size=80).filter(
+        lambda ys: 0 < sum(ys) < len(ys)
+    ),
+    seed=st.integers(0, 2**16),
+    decimals=st.integers(1, 6),
+)
+def test_probability_metrics_match_scikit_learn(labels, seed, decimals):
+    y = np.array(labels, dtype=int)
+    rng = np.random.default_rng(seed)
+    proba = np.round(rng.random(len(y)), decimals)  # few decimals: many ties
+    proba[rng.random(len(y)) < 0.1] = rng.integers(0, 2)  # certain, even if wrong
+    if proba.min() == proba.max():
+        proba[0] = 0.5 if proba[0] != 0.5 else 0.25
+    values = probability_metrics(y, proba)
+    for name, reference in PROBABILITY_REFERENCES.items():
+        assert values[name] == pytest.approx(reference(y, proba), rel=1e-12), name
+
+
 def test_probability_metrics_of_a_random_scorer():
     rng = np.random.default_rng(0)
     y = (rng.random(20_000) < 0.1).astype(int)

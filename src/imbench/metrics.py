@@ -2,8 +2,10 @@
 
 Decision metrics are closed-form functions of the confusion counts, vectorised over many
 thresholds at once (scikit-learn's metric functions take one threshold per call, which
-is too slow for every fold x threshold rule x metric); tests check each formula against
-scikit-learn and imbalanced-learn. Ranking and probability metrics call scikit-learn.
+is too slow for every fold x threshold rule x metric). Ranking and probability metrics
+are a few lines of numpy each: scikit-learn validates its inputs on every call, ~1.5 ms
+against ~0.05 ms of arithmetic on a fold, and a default run scores ~20,000 of them.
+Tests check each formula against scikit-learn and imbalanced-learn.
 """
 
 import numpy as np
@@ -109,29 +111,53 @@ def decision_metrics(tp, fp, tn, fn, cost_ratios=()):
     return values
 
 
+def ranking_counts(y_true, scores):
+    """True and false positives when predicting positive iff ``score >= t``, for each
+    distinct score ``t`` from the highest down (ties grouped, as scikit-learn's
+    ``roc_curve`` and ``precision_recall_curve`` do)."""
+    order = np.argsort(scores, kind="mergesort")[::-1]
+    last_of_each_score = np.r_[np.flatnonzero(np.diff(scores[order])), len(order) - 1]
+    true_positives = np.cumsum(y_true[order])[last_of_each_score]
+    return true_positives, last_of_each_score + 1 - true_positives
+
+
+def roc_auc(y_true, scores):
+    """Area under the ROC curve (trapezoids, so ties count one half)."""
+    tp, fp = ranking_counts(y_true, scores)
+    return np.trapezoid(np.r_[0, tp] / tp[-1], np.r_[0, fp] / fp[-1])
+
+
+def average_precision(y_true, scores):
+    """Precision at each distinct score weighted by the recall it adds (scikit-learn's
+    ``average_precision_score``: no interpolation)."""
+    tp, fp = ranking_counts(y_true, scores)
+    return np.sum(np.diff(np.r_[0, tp]) / tp[-1] * tp / (tp + fp))
+
+
+def log_loss(y_true, proba):
+    """Mean negative log-likelihood, probabilities clipped to [eps, 1 - eps] as
+    scikit-learn does."""
+    eps = np.finfo(np.float64).eps
+    proba = np.clip(proba, eps, 1 - eps)
+    return -np.mean(np.where(y_true == 1, np.log(proba), np.log1p(-proba)))
+
+
 def probability_metrics(y_true, proba, names=PROBABILITY_METRICS):
     """ROC-AUC, average precision, Brier score and log loss (or those of ``names``) of
     positive-class probabilities; an undefined metric is NaN (see
     ``missing_reason``)."""
-    from sklearn.metrics import (
-        average_precision_score,
-        brier_score_loss,
-        log_loss,
-        roc_auc_score,
-    )
-
-    y_true, proba = np.asarray(y_true), np.asarray(proba)
+    y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=np.float64)
     both_classes = 0 < y_true.sum() < len(y_true)
     ranks = both_classes and proba.min() < proba.max()
     scores = {
-        "roc_auc": lambda: roc_auc_score(y_true, proba) if ranks else np.nan,
+        "roc_auc": lambda: roc_auc(y_true, proba) if ranks else np.nan,
         "average_precision": lambda: (
-            average_precision_score(y_true, proba) if both_classes else np.nan
+            average_precision(y_true, proba) if both_classes else np.nan
         ),
-        "brier": lambda: brier_score_loss(y_true, proba),
-        "log_loss": lambda: log_loss(y_true, proba, labels=[0, 1]),
+        "brier": lambda: np.mean((y_true - proba) ** 2),
+        "log_loss": lambda: log_loss(y_true, proba),
     }
-    return {name: scores[name]() for name in names}
+    return {name: float(scores[name]()) for name in names}
 
 
 def missing_reason(metric, y_true, proba):
