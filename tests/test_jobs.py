@@ -13,12 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_info
 
+from imbench.analysis import t_interval
 from imbench.datasets import read_dataset, write_dataset
 from imbench.evaluation import NO_THRESHOLD
 from imbench.io import read_table_with_meta
 from imbench.jobs import cross_validate_job
 from imbench.runtime import job
-from imbench.tables import aggregate
+from imbench.tables import GROUP_KEYS, aggregate, summarise
 
 PARAMS = {
     "classifier_params": {},
@@ -231,3 +232,27 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
     assert "| n/a " in outputs["markdown"].read_text()
     long = pd.read_csv(outputs["long"])
     assert (long.loc[long["metric"] == "roc_auc", "missing"] != "").all()
+
+
+def test_summary_intervals_run_over_instances_or_else_over_folds():
+    rng = np.random.default_rng(0)
+    cell = dict.fromkeys(GROUP_KEYS, "x")
+    rows = [  # synthetic: 3 instances x 4 folds, one fold missing; digits: 1 instance
+        {**cell, "source": source, "dataset": f"{source}-{i}", "value": value}
+        for source, instances in (("synthetic", 3), ("digits", 1))
+        for i in range(instances)
+        for value in rng.random(4)
+    ]
+    rows[0]["value"] = np.nan
+    metrics = pd.DataFrame(rows)
+    summary = summarise(metrics).set_index("source")
+    means = metrics.groupby("dataset")["value"].mean()
+    synthetic, digits = summary.loc["synthetic"], summary.loc["digits"]
+    assert (synthetic["n_folds"], synthetic["n_missing"]) == (11, 1)
+    assert (synthetic["n_datasets"], synthetic["interval_over"]) == (3, "datasets")
+    expected = t_interval(means[means.index.str.startswith("synthetic")])
+    assert (synthetic["ci_low"], synthetic["ci_high"]) == pytest.approx(expected)
+    assert (digits["n_datasets"], digits["interval_over"]) == (1, "folds")
+    expected = t_interval(metrics.loc[metrics["source"] == "digits", "value"])
+    assert (digits["ci_low"], digits["ci_high"]) == pytest.approx(expected)
+    assert digits["mean"] == pytest.approx(means["digits-0"])

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t
 
-from imbench.analysis import t_interval
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import read_table_with_meta
 from imbench.runtime import package_versions
@@ -82,51 +82,33 @@ def cell_table(cells, not_applicable, datasets):
 
 
 def summarise(metrics):
-    """Mean, standard deviation and 95% interval per positive rate.
+    """Mean, standard deviation and 95% t-interval per positive rate.
 
     The mean and standard deviation run over all folds of all dataset instances; the
     interval treats each dataset instance (its mean over folds) as one observation, as
     instances are independent and folds are not. With a single instance it falls back
-    to the folds, and ``interval_over`` says which.
+    to the folds, and ``interval_over`` says which. NaN values are left out; an interval
+    over fewer than two values is NaN.
     """
-    per_dataset = (
+    folds = metrics.groupby(GROUP_KEYS, sort=True)["value"]
+    table = folds.agg(n_folds="count", mean="mean", std="std")
+    table.insert(1, "n_missing", folds.size() - table["n_folds"])
+    instances = (
         metrics.groupby([*GROUP_KEYS, "dataset"], sort=True)["value"]
         .mean()
-        .reset_index()
+        .groupby(GROUP_KEYS, sort=True)
+        .agg(["size", "count", "mean", "std"])
     )
-    rows = []
-    instance_groups = per_dataset.groupby(GROUP_KEYS, sort=True)["value"]
-    for key, values in metrics.groupby(GROUP_KEYS, sort=True)["value"]:
-        instance_means = instance_groups.get_group(key).to_numpy()
-        over = "datasets" if len(instance_means) > 1 else "folds"
-        low, high = t_interval(
-            instance_means if over == "datasets" else values.to_numpy()
-        )
-        rows.append(
-            (
-                *key,
-                values.count(),
-                values.isna().sum(),
-                len(instance_means),
-                values.mean(),
-                values.std(),
-                low,
-                high,
-                over,
-            )
-        )
-    columns = [
-        *GROUP_KEYS,
-        "n_folds",
-        "n_missing",
-        "n_datasets",
-        "mean",
-        "std",
-        "ci_low",
-        "ci_high",
-        "interval_over",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    table.insert(2, "n_datasets", instances["size"])
+    over_datasets = instances["size"] > 1
+    n = np.where(over_datasets, instances["count"], table["n_folds"])
+    centre = np.where(over_datasets, instances["mean"], table["mean"])
+    spread = np.where(over_datasets, instances["std"], table["std"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = np.where(n >= 2, t.ppf(0.975, n - 1) * spread / np.sqrt(n), np.nan)
+    table["ci_low"], table["ci_high"] = centre - half, centre + half
+    table["interval_over"] = np.where(over_datasets, "datasets", "folds")
+    return table.reset_index()
 
 
 def _headline_column(summary, entry):
