@@ -3,6 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.metrics import precision_recall_curve, roc_curve
 
 from imbench import analysis
 from imbench.metrics import probability_metrics
@@ -247,6 +250,26 @@ def test_curves_of_a_random_and_a_perfect_scorer():
     perfect = y + rng.random(len(y)) * 0.5
     assert (analysis.precision_on_grid(y, perfect, grid) == 1).all()
     assert (analysis.roc_on_grid(y, perfect, grid)[1:] == 1).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    labels=st.lists(st.booleans(), min_size=2, max_size=60).filter(
+        lambda ys: 0 < sum(ys) < len(ys)
+    ),
+    seed=st.integers(0, 2**16),
+)
+def test_curves_on_the_grid_follow_scikit_learns_curves(labels, seed):
+    y = np.array(labels, dtype=int)
+    scores = np.round(np.random.default_rng(seed).random(len(y)), 1)  # ties
+    grid = np.linspace(0, 1, 21)
+    fpr, tpr, _ = roc_curve(y, scores)
+    np.testing.assert_allclose(
+        analysis.roc_on_grid(y, scores, grid), np.interp(grid, fpr, tpr)
+    )
+    precision, recall, _ = precision_recall_curve(y, scores)
+    best = [precision[recall >= r].max() for r in grid]
+    np.testing.assert_allclose(analysis.precision_on_grid(y, scores, grid), best)
 
 
 def test_interpolated_precision_is_the_best_precision_at_or_beyond_each_recall():

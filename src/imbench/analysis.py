@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.stats import friedmanchisquare, studentized_range, t, wilcoxon
-from sklearn.metrics import precision_recall_curve, roc_curve
 from statsmodels.stats.multitest import multipletests
 
 from imbench.classifiers import CLASSIFIERS
@@ -22,6 +21,7 @@ from imbench.metrics import (
     cost_per_sample,
     decision_metrics,
     probability_metrics,
+    ranking_counts,
 )
 
 LOWER_IS_BETTER = ("brier", "log_loss", "expected_cost")
@@ -364,16 +364,15 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
 def roc_on_grid(y_true, proba, grid):
     """True-positive rate at each false-positive rate of ``grid`` (the vertical
     averaging of Fawcett 2006 needs curves on a common grid)."""
-    fpr, tpr, _ = roc_curve(y_true, proba)
-    return np.interp(grid, fpr, tpr)
+    tp, fp = ranking_counts(np.asarray(y_true), np.asarray(proba))
+    return np.interp(grid, np.r_[0, fp] / fp[-1], np.r_[0, tp] / tp[-1])
 
 
 def precision_on_grid(y_true, proba, grid):
     """Interpolated precision (the best precision at recall >= r) at each recall of
     ``grid``."""
-    precision, recall, _ = precision_recall_curve(y_true, proba)
-    order = np.argsort(recall, kind="stable")
-    recall, precision = recall[order], precision[order]
+    tp, fp = ranking_counts(np.asarray(y_true), np.asarray(proba))
+    recall, precision = np.r_[0, tp / tp[-1]], np.r_[1, tp / (tp + fp)]
     best_from = np.maximum.accumulate(precision[::-1])[::-1]
     index = np.minimum(np.searchsorted(recall, grid, side="left"), len(recall) - 1)
     return best_from[index]
