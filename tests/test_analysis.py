@@ -10,6 +10,8 @@ from sklearn.metrics import precision_recall_curve, roc_curve
 from imbench import analysis
 from imbench.metrics import probability_metrics
 
+from .conftest import BOTH_CLASSES
+
 
 def synthetic_metrics(
     effect_by_rate, n_instances=8, seed=0, classifier="lr", method="helps"
@@ -253,12 +255,7 @@ def test_curves_of_a_random_and_a_perfect_scorer():
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    labels=st.lists(st.booleans(), min_size=2, max_size=60).filter(
-        lambda ys: 0 < sum(ys) < len(ys)
-    ),
-    seed=st.integers(0, 2**16),
-)
+@given(labels=BOTH_CLASSES, seed=st.integers(0, 2**16))
 def test_curves_on_the_grid_follow_scikit_learns_curves(labels, seed):
     y = np.array(labels, dtype=int)
     scores = np.round(np.random.default_rng(seed).random(len(y)), 1)  # ties

@@ -14,6 +14,8 @@ from imbench.metrics import (
     probability_metrics,
 )
 
+from .conftest import BOTH_CLASSES
+
 REFERENCES = {
     "accuracy": sk.accuracy_score,
     "balanced_accuracy": sk.balanced_accuracy_score,
@@ -30,12 +32,7 @@ REFERENCES = {
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    labels=st.lists(st.booleans(), min_size=2, max_size=60).filter(
-        lambda ys: 0 < sum(ys) < len(ys)
-    ),
-    seed=st.integers(0, 2**16),
-)
+@given(labels=BOTH_CLASSES, seed=st.integers(0, 2**16))
 def test_decision_metrics_match_scikit_learn(labels, seed):
     y = np.array(labels, dtype=int)
     scores = np.random.default_rng(seed).random(len(y))
@@ -78,13 +75,7 @@ PROBABILITY_REFERENCES = {
 
 
 @settings(max_examples=100, deadline=None)
-@given(
-    labels=st.lists(st.booleans(), min_size=2, max_size=80).filter(
-        lambda ys: 0 < sum(ys) < len(ys)
-    ),
-    seed=st.integers(0, 2**16),
-    decimals=st.integers(1, 6),
-)
+@given(labels=BOTH_CLASSES, seed=st.integers(0, 2**16), decimals=st.integers(1, 6))
 def test_probability_metrics_match_scikit_learn(labels, seed, decimals):
     y = np.array(labels, dtype=int)
     rng = np.random.default_rng(seed)
