@@ -22,6 +22,7 @@ from imbench.metrics import (
     decision_metrics,
     probability_metrics,
     ranking_counts,
+    roc_points,
 )
 
 LOWER_IS_BETTER = ("brier", "log_loss", "expected_cost")
@@ -136,8 +137,16 @@ def t_interval(values):
     values = values[~np.isnan(values)]
     if len(values) < 2:
         return np.nan, np.nan
-    half = t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    half = t_half_width(len(values), values.std(ddof=1))
     return values.mean() - half, values.mean() + half
+
+
+def t_half_width(n, std):
+    """Half-width of the 95% t-interval of a mean of ``n`` values with standard
+    deviation ``std`` (arrays broadcast; NaN where ``n < 2``)."""
+    n = np.asarray(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(n >= 2, t.ppf(0.975, n - 1) * std / np.sqrt(n), np.nan)
 
 
 def smallest_holm_p(n_pairs, n_tests):
@@ -364,14 +373,13 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
 def roc_on_grid(y_true, proba, grid):
     """True-positive rate at each false-positive rate of ``grid`` (the vertical
     averaging of Fawcett 2006 needs curves on a common grid)."""
-    tp, fp = ranking_counts(np.asarray(y_true), np.asarray(proba))
-    return np.interp(grid, np.r_[0, fp] / fp[-1], np.r_[0, tp] / tp[-1])
+    return np.interp(grid, *roc_points(y_true, proba))
 
 
 def precision_on_grid(y_true, proba, grid):
     """Interpolated precision (the best precision at recall >= r) at each recall of
     ``grid``."""
-    tp, fp = ranking_counts(np.asarray(y_true), np.asarray(proba))
+    tp, fp = ranking_counts(y_true, proba)
     recall, precision = np.r_[0, tp / tp[-1]], np.r_[1, tp / (tp + fp)]
     best_from = np.maximum.accumulate(precision[::-1])[::-1]
     index = np.minimum(np.searchsorted(recall, grid, side="left"), len(recall) - 1)

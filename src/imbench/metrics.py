@@ -115,16 +115,24 @@ def ranking_counts(y_true, scores):
     """True and false positives when predicting positive iff ``score >= t``, for each
     distinct score ``t`` from the highest down (ties grouped, as scikit-learn's
     ``roc_curve`` and ``precision_recall_curve`` do)."""
+    y_true, scores = np.asarray(y_true), np.asarray(scores)
     order = np.argsort(scores, kind="mergesort")[::-1]
     last_of_each_score = np.r_[np.flatnonzero(np.diff(scores[order])), len(order) - 1]
     true_positives = np.cumsum(y_true[order])[last_of_each_score]
     return true_positives, last_of_each_score + 1 - true_positives
 
 
+def roc_points(y_true, scores):
+    """False- and true-positive rates of the ROC curve, from (0, 0), one point per
+    distinct score."""
+    tp, fp = ranking_counts(y_true, scores)
+    return np.r_[0, fp] / fp[-1], np.r_[0, tp] / tp[-1]
+
+
 def roc_auc(y_true, scores):
     """Area under the ROC curve (trapezoids, so ties count one half)."""
-    tp, fp = ranking_counts(y_true, scores)
-    return np.trapezoid(np.r_[0, tp] / tp[-1], np.r_[0, fp] / fp[-1])
+    fpr, tpr = roc_points(y_true, scores)
+    return np.trapezoid(tpr, fpr)
 
 
 def average_precision(y_true, scores):

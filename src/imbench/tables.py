@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t
 
+from imbench.analysis import t_half_width
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import read_table_with_meta
 from imbench.runtime import package_versions
@@ -104,8 +104,7 @@ def summarise(metrics):
     n = np.where(over_datasets, instances["count"], table["n_folds"])
     centre = np.where(over_datasets, instances["mean"], table["mean"])
     spread = np.where(over_datasets, instances["std"], table["std"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        half = np.where(n >= 2, t.ppf(0.975, n - 1) * spread / np.sqrt(n), np.nan)
+    half = t_half_width(n, spread)
     table["ci_low"], table["ci_high"] = centre - half, centre + half
     table["interval_over"] = np.where(over_datasets, "datasets", "folds")
     return table.reset_index()
