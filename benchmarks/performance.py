@@ -176,16 +176,15 @@ def pipeline(workdir, config, cores):
     return wall, sampler.means(), to_metrics
 
 
-def _loop_cell(X, y, dataset, cell, params, criteria, cost_ratios, grid_size):
+def _loop_cell(X, y, dataset, cell, params, rules, cost_ratios, grid_size):
+    from imbench.cells import fit_cell
     from imbench.evaluation import evaluate_cell
-    from imbench.jobs import fit_cell
 
     predictions, meta = fit_cell(X, y, dataset, cell.classifier, cell.method, params)
     if meta["status"] != "ok":
         return None
-    metrics = evaluate_cell(
-        predictions, meta["folds"], criteria, cost_ratios, grid_size
-    )
+    folds = meta["folds"]
+    metrics, _ = evaluate_cell(predictions, folds, rules, cost_ratios, grid_size)
     return metrics.assign(
         dataset=dataset, classifier=cell.classifier, method=cell.method
     )
@@ -196,14 +195,14 @@ def loop(config_path, cores, output):
     script, ``joblib.Parallel`` over ``cores`` processes; wall time."""
     from joblib import Parallel, delayed
 
+    from imbench import sources
     from imbench.config import build_plan, load_yaml
-    from imbench.datasets import make_dataset
 
     start = time.perf_counter()
     plan = build_plan(load_yaml(config_path), SCHEMA, base_dir=REPO)
     names = list(plan.datasets)
     made = Parallel(n_jobs=cores)(
-        delayed(make_dataset)(plan.datasets[name]) for name in names
+        delayed(sources.load)(plan.datasets[name], plan.splits()) for name in names
     )
     data = {name: (X, y) for name, (X, y, _) in zip(names, made, strict=True)}
     thresholds = plan.config["thresholds"]
@@ -213,7 +212,7 @@ def loop(config_path, cores, output):
             cell.dataset,
             cell,
             plan.fit_params(cell),
-            plan.criteria(),
+            plan.rules,
             thresholds["cost_ratios"],
             thresholds["grid_size"],
         )

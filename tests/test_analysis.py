@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from imbench import analysis
+from imbench import advice, calibration, comparisons, costs, curves, stats, summary
 from imbench.metrics import probability_metrics
 
 from .conftest import BOTH_CLASSES
@@ -46,7 +46,7 @@ def synthetic_metrics(
 
 def test_ratio_sweep_finds_where_handling_stops_mattering():
     metrics = synthetic_metrics({0.01: 0.1, 0.05: 0.05, 0.1: 0.0, 0.5: 0.0})
-    gains = analysis.gains_over(metrics, "average_precision")
+    gains = comparisons.gains_over(metrics, "average_precision")
     assert gains.set_index("positive_rate")["better"].to_dict() == {
         0.01: True,
         0.05: True,
@@ -56,34 +56,34 @@ def test_ratio_sweep_finds_where_handling_stops_mattering():
     assert gains.loc[gains["positive_rate"] == 0.01, "gain"].item() == pytest.approx(
         0.1, abs=0.01
     )
-    answer = analysis.stops_mattering(gains).iloc[0]
+    answer = comparisons.stops_mattering(gains).iloc[0]
     assert answer["stops_at"] == 0.1
     assert answer["answer"] == "no method beats the baseline from 0.1 on"
 
 
 def test_ratio_sweep_when_handling_always_or_never_helps():
-    always = analysis.gains_over(
+    always = comparisons.gains_over(
         synthetic_metrics({0.01: 0.1, 0.5: 0.1}), "average_precision"
     )
-    assert np.isnan(analysis.stops_mattering(always).iloc[0]["stops_at"])
-    never = analysis.gains_over(
+    assert np.isnan(comparisons.stops_mattering(always).iloc[0]["stops_at"])
+    never = comparisons.gains_over(
         synthetic_metrics({0.01: 0, 0.5: 0}), "average_precision"
     )
-    assert "at any rate" in analysis.stops_mattering(never).iloc[0]["answer"]
+    assert "at any rate" in comparisons.stops_mattering(never).iloc[0]["answer"]
 
 
 def test_gains_are_signed_so_that_positive_is_better():
     metrics = synthetic_metrics({0.1: 0.05}).assign(metric="brier")
-    gains = analysis.gains_over(metrics, "brier")  # higher Brier is worse
+    gains = comparisons.gains_over(metrics, "brier")  # higher Brier is worse
     assert gains["gain"].item() < 0 and gains["worse"].item()
 
 
 def test_paired_test_and_holm():
-    assert analysis.paired_test(np.zeros(8)) == 1.0
-    assert np.isnan(analysis.paired_test([0.3]))
-    assert analysis.paired_test(np.linspace(0.1, 0.2, 10)) < 0.01
+    assert stats.paired_test(np.zeros(8)) == 1.0
+    assert np.isnan(stats.paired_test([0.3]))
+    assert stats.paired_test(np.linspace(0.1, 0.2, 10)) < 0.01
     np.testing.assert_allclose(
-        analysis.holm([0.01, 0.04, 0.03, np.nan]), [0.03, 0.06, 0.06, np.nan]
+        stats.holm([0.01, 0.04, 0.03, np.nan]), [0.03, 0.06, 0.06, np.nan]
     )
 
 
@@ -93,7 +93,7 @@ def test_prior_correction_recovers_the_posterior_at_the_true_rate():
     def posterior(prior):
         return prior * likelihood_ratio / (prior * likelihood_ratio + 1 - prior)
 
-    corrected = analysis.prior_correct(posterior(0.5), 0.5, 0.1)
+    corrected = costs.prior_correct(posterior(0.5), 0.5, 0.1)
     np.testing.assert_allclose(corrected, posterior(0.1))
 
 
@@ -106,28 +106,46 @@ def calibrated_fold(n=20_000, seed=0):
 
 def test_costs_of_calibrated_probabilities():
     fold = calibrated_fold()
+    rate = fold["y_true"].mean()
     record = {
         "repeat": 0,
         "fold": 0,
-        "train_positive_rate": fold["y_true"].mean(),
-        "tuned_thresholds": {10.0: 0.3},
+        "train_positive_rate": rate,
+        "trained_positive_rate": rate,
+        "tuned": {10.0: 0.3},
     }
-    costs = analysis.cost_table(fold, [record], [10.0]).iloc[0]
+    cost = costs.cost_table(fold, [record], [10.0]).iloc[0]
     others = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned"]
-    assert all(costs["oracle"] <= costs[column] for column in others)
-    assert costs["at_bayes"] < costs["at_tuned"] < costs["at_0.5"]
-    assert costs["at_bayes"] == pytest.approx(costs["oracle"], rel=0.02)
-    assert analysis.bayes_threshold(10) == pytest.approx(1 / 11)
+    assert all(cost["oracle"] <= cost[column] for column in others)
+    assert cost["at_bayes"] < cost["at_tuned"] < cost["at_0.5"]
+    assert cost["at_bayes"] == pytest.approx(cost["oracle"], rel=0.02)
+    assert cost["at_bayes_prior_corrected"] == cost["at_bayes"]  # nothing to correct
+    assert costs.bayes_threshold(10) == pytest.approx(1 / 11)
 
 
-def test_prior_correction_restores_the_bayes_threshold_after_rebalancing():
+@pytest.mark.parametrize("trained_rate", [0.5, 0.3])
+def test_prior_correction_restores_the_bayes_threshold_after_rebalancing(
+    trained_rate,
+):
+    """A model trained at another rate (0.5 by default samplers, 0.3 by a sampler
+    asked for 3:7) is corrected from that rate, not from an assumed 0.5."""
     fold = calibrated_fold()
     rate = fold["y_true"].mean()
-    rebalanced = fold.assign(proba=analysis.prior_correct(fold["proba"], rate, 0.5))
-    record = {"repeat": 0, "fold": 0, "train_positive_rate": rate}
-    costs = analysis.cost_table(rebalanced, [record], [10.0], trained_rate=0.5).iloc[0]
-    assert costs["at_bayes_prior_corrected"] < 0.8 * costs["at_bayes"]
-    assert costs["at_bayes_prior_corrected"] == pytest.approx(costs["oracle"], rel=0.02)
+    shifted = costs.prior_correct(fold["proba"], rate, trained_rate)
+    record = {
+        "repeat": 0,
+        "fold": 0,
+        "train_positive_rate": rate,
+        "trained_positive_rate": trained_rate,
+        "tuned": {},
+    }
+    cost = costs.cost_table(fold.assign(proba=shifted), [record], [10.0]).iloc[0]
+    assert cost["at_bayes_prior_corrected"] < 0.9 * cost["at_bayes"]
+    assert cost["at_bayes_prior_corrected"] == pytest.approx(cost["oracle"], rel=0.02)
+    assumed_half = {**record, "trained_positive_rate": 0.5}
+    if trained_rate != 0.5:  # the old assumption mis-corrects
+        wrong = costs.cost_table(fold.assign(proba=shifted), [assumed_half], [10.0])
+        assert wrong.iloc[0]["at_bayes_prior_corrected"] > cost["oracle"] * 1.02
 
 
 def test_ensemble_curves_average_the_first_k_members():
@@ -138,10 +156,12 @@ def test_ensemble_curves_average_the_first_k_members():
         {"repeat": 0, "fold": 0, "role": "test", "y_true": y}
         | {f"member_{m:03d}": members[:, m] for m in range(4)}
     )
-    curves = analysis.ensemble_curves(predictions)
-    assert list(curves["members"]) == [1, 2, 3, 4]
+    by_size = curves.ensemble_curves(predictions)
+    assert list(by_size["members"]) == [1, 2, 3, 4]
     expected = probability_metrics(y, members[:, :2].mean(axis=1))["brier"]
-    assert curves.loc[curves["members"] == 2, "brier"].item() == pytest.approx(expected)
+    assert by_size.loc[by_size["members"] == 2, "brier"].item() == pytest.approx(
+        expected
+    )
 
 
 def test_f1_averages_apart_when_the_minority_is_ignored():
@@ -165,21 +185,21 @@ def test_f1_averages_apart_when_the_minority_is_ignored():
             "f1_micro": 0.99,
         }.items()
     ]
-    gaps = analysis.f1_gaps(pd.DataFrame(rows)).iloc[0]
+    gaps = summary.f1_gaps(pd.DataFrame(rows)).iloc[0]
     assert gaps["gap"] == pytest.approx(0.99)
     assert (gaps["highest"], gaps["lowest"]) == ("f1_micro", "f1")
 
 
 def test_too_few_instances_are_reported_as_untestable():
-    gains = analysis.gains_over(
+    gains = comparisons.gains_over(
         synthetic_metrics({0.01: 0.1, 0.5: 0.1}, n_instances=5), "average_precision"
     )
     assert not gains["better"].any()  # 2 tests, 5 pairs: p >= 2 x 1/16
-    answer = analysis.stops_mattering(gains).iloc[0]
+    answer = comparisons.stops_mattering(gains).iloc[0]
     assert np.isnan(answer["stops_at"])
     assert answer["answer"].startswith("untestable: 5 dataset instances")
     assert "at least 7 seeds" in answer["answer"]
-    assert analysis.smallest_holm_p(6, 45) == 1.0
+    assert stats.smallest_holm_p(6, 45) == 1.0
 
 
 # Critical differences of Demsar (2006), Table 5(a): q_0.05 for k = 2..10 methods.
@@ -190,12 +210,12 @@ DEMSAR_Q05 = [1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164]
 def test_nemenyi_critical_difference_matches_demsar(k, q_alpha):
     n = 14
     expected = q_alpha * np.sqrt(k * (k + 1) / (6 * n))
-    assert analysis.nemenyi_cd(k, n) == pytest.approx(expected, abs=2e-3)
+    assert stats.nemenyi_cd(k, n) == pytest.approx(expected, abs=2e-3)
 
 
 def test_nemenyi_critical_difference_of_demsars_worked_example():
     # Section 3.2.2: four C4.5 variants on 14 data sets give CD = 1.25.
-    assert round(analysis.nemenyi_cd(4, 14), 2) == 1.25
+    assert round(stats.nemenyi_cd(4, 14), 2) == 1.25
 
 
 def ranked_frame(n_datasets, shifts, seed=0):
@@ -209,20 +229,20 @@ def ranked_frame(n_datasets, shifts, seed=0):
 
 def test_ranking_puts_the_clearly_better_method_first_and_apart():
     wide = ranked_frame(30, {"good": 0.3, "mid": 0.0, "also_mid": 0.0, "bad": -0.3})
-    ranking = analysis.rank_methods(wide)
+    ranking = stats.rank_methods(wide)
     assert list(ranking.ranks.index[[0, -1]]) == ["good", "bad"]
     assert ranking.ranks["good"] == pytest.approx(1.0, abs=0.1)
     assert ranking.friedman_p < 1e-6
     assert ranking.pairwise_p.loc["good", "bad"] < 0.05
     assert ranking.pairwise_p.loc["mid", "also_mid"] > 0.05
-    lower = analysis.rank_methods(wide, higher_is_better=False)
+    lower = stats.rank_methods(wide, higher_is_better=False)
     assert lower.ranks.index[0] == "bad"
 
 
 @pytest.mark.parametrize("seed", range(5))
 def test_nemenyi_p_values_agree_with_the_critical_difference(seed):
     shifts = {f"m{i}": s for i, s in enumerate(np.linspace(0, 0.08, 6))}
-    ranking = analysis.rank_methods(ranked_frame(20, shifts, seed))
+    ranking = stats.rank_methods(ranked_frame(20, shifts, seed))
     for a in ranking.ranks.index:
         for b in ranking.ranks.index.drop(a):
             gap = abs(ranking.ranks[a] - ranking.ranks[b])
@@ -234,7 +254,7 @@ def test_ranking_drops_methods_missing_on_most_instances():
     wide = ranked_frame(10, {"a": 0.1, "b": 0.0, "c": 0.0, "rare": 0.0})
     wide.loc[2:, "rare"] = np.nan
     wide.loc[0, "c"] = np.nan
-    ranking = analysis.rank_methods(wide)
+    ranking = stats.rank_methods(wide)
     assert ranking.dropped == ["rare"]
     assert ranking.n == 9 and set(ranking.ranks.index) == {"a", "b", "c"}
 
@@ -244,14 +264,14 @@ def test_curves_of_a_random_and_a_perfect_scorer():
     y = (rng.random(200_000) < 0.05).astype(int)
     grid = np.linspace(0, 1, 101)
     random_scores = rng.random(len(y))
-    precision = analysis.precision_on_grid(y, random_scores, grid)
+    precision = curves.precision_on_grid(y, random_scores, grid)
     assert precision[5:].mean() == pytest.approx(0.05, abs=0.005)
-    assert np.trapezoid(analysis.roc_on_grid(y, random_scores, grid), grid) == (
+    assert np.trapezoid(curves.roc_on_grid(y, random_scores, grid), grid) == (
         pytest.approx(0.5, abs=0.01)
     )
     perfect = y + rng.random(len(y)) * 0.5
-    assert (analysis.precision_on_grid(y, perfect, grid) == 1).all()
-    assert (analysis.roc_on_grid(y, perfect, grid)[1:] == 1).all()
+    assert (curves.precision_on_grid(y, perfect, grid) == 1).all()
+    assert (curves.roc_on_grid(y, perfect, grid)[1:] == 1).all()
 
 
 @settings(max_examples=60, deadline=None)
@@ -262,18 +282,18 @@ def test_curves_on_the_grid_follow_scikit_learns_curves(labels, seed):
     grid = np.linspace(0, 1, 21)
     fpr, tpr, _ = roc_curve(y, scores)
     np.testing.assert_allclose(
-        analysis.roc_on_grid(y, scores, grid), np.interp(grid, fpr, tpr)
+        curves.roc_on_grid(y, scores, grid), np.interp(grid, fpr, tpr)
     )
     precision, recall, _ = precision_recall_curve(y, scores)
     best = [precision[recall >= r].max() for r in grid]
-    np.testing.assert_allclose(analysis.precision_on_grid(y, scores, grid), best)
+    np.testing.assert_allclose(curves.precision_on_grid(y, scores, grid), best)
 
 
 def test_interpolated_precision_is_the_best_precision_at_or_beyond_each_recall():
     y = np.array([1, 0, 1, 0, 0, 1])
     scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
     # ranked: P (1/1), N, P (2/3), N, N, P (3/6): recall 1/3, 2/3, 1
-    precision = analysis.precision_on_grid(y, scores, np.array([0.2, 0.5, 0.9, 1.0]))
+    precision = curves.precision_on_grid(y, scores, np.array([0.2, 0.5, 0.9, 1.0]))
     np.testing.assert_allclose(precision, [1.0, 2 / 3, 0.5, 0.5])
 
 
@@ -281,9 +301,9 @@ def test_calibration_error_of_calibrated_and_rebalanced_probabilities():
     rng = np.random.default_rng(0)
     proba = rng.beta(0.5, 10, size=200_000)
     y = (rng.random(len(proba)) < proba).astype(int)
-    assert analysis.calibration_error(y, proba) < 0.005
-    rebalanced = analysis.prior_correct(proba, y.mean(), 0.5)
-    assert analysis.calibration_error(y, rebalanced) > 0.2
+    assert calibration.calibration_error(y, proba) < 0.005
+    rebalanced = costs.prior_correct(proba, y.mean(), 0.5)
+    assert calibration.calibration_error(y, rebalanced) > 0.2
 
 
 def test_decision_guide_reports_agreement_disagreement_and_absence():
@@ -303,7 +323,7 @@ def test_decision_guide_reports_agreement_disagreement_and_absence():
     metrics = pd.concat(parts).drop_duplicates(
         ["dataset", "classifier", "method", "fold"]
     )
-    guide = analysis.decision_guide(metrics, "average_precision").set_index(
+    guide = advice.decision_guide(metrics, "average_precision").set_index(
         ["classifier", "positive_rate"]
     )
     moderate = guide.loc[("logistic_regression", 0.2)]

@@ -42,12 +42,43 @@ def test_plan_expands_datasets_and_cells(test_config):
     assert ("hist_gradient_boosting", "focal_loss") in {
         (c, m) for c, m, _ in plan.not_applicable
     }
-    assert plan.threshold_rules() == [
+    assert plan.rule_names() == [
         "default",
+        "own",
         "tuned_f1",
         "tuned_cost_1",
         "tuned_cost_10",
     ]
+
+
+@pytest.mark.parametrize(
+    "thresholds,f1_rule,cost_entry",
+    [
+        ({}, "tuned_f1", "expected_cost_10@tuned_cost_10"),
+        ({"cost_ratios": [1, 5]}, "tuned_f1", "expected_cost_1@tuned_cost_1"),
+        ({"strategy": "none"}, "default", "expected_cost_10@default"),
+        (
+            {"strategy": "none", "cost_ratios": [3]},
+            "default",
+            "expected_cost_3@default",
+        ),
+    ],
+)
+def test_headline_panels_and_shown_cost_follow_the_configured_rules(
+    test_config, thresholds, f1_rule, cost_entry
+):
+    """What tables and figures show comes from the plan's threshold rules: a config
+    without ``tuned_f1`` or without cost ratio 10 is valid and shows what it has."""
+    config = copy.deepcopy(test_config)
+    config["thresholds"] = thresholds
+    plan = plan_of(config)
+    headline = plan.config["tables"]["headline"]
+    assert headline[-1] == cost_entry
+    assert ("f1@tuned_f1" in headline) == (f1_rule == "tuned_f1")
+    assert ["f1", f1_rule] in plan.sweep_panels()
+    assert ["f1", f1_rule] in plan.scored_metrics()
+    rules = set(plan.rule_names())
+    assert all(entry.partition("@")[2] in rules | {""} for entry in headline)
 
 
 def test_jobs_run_users_files_first_then_the_largest_datasets(test_config):
@@ -147,15 +178,28 @@ INVALID = [
     (
         "classifiers.logistic_regression.params",
         {"penalty_strength": 1},
-        "classifiers.logistic_regression.params: LogisticRegression.__init__() got "
-        "an unexpected keyword argument 'penalty_strength'",
+        "classifiers.logistic_regression.params: Additional properties are not "
+        "allowed ('penalty_strength' was unexpected)",
     ),
     (
         "classifiers.logistic_regression.params",
         {"C": -1},
-        "classifiers.logistic_regression.params: The 'C' parameter of "
-        "LogisticRegression must be a float in the range (0.0, inf]. Got -1",
+        "classifiers.logistic_regression.params.C: -1 is less than or equal to the "
+        "minimum of 0",
     ),
+    (
+        "classifiers.logistic_regression.params",
+        {"solver": "adamw"},
+        "params.solver: 'adamw' is not one of ['lbfgs', 'liblinear'",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"random_state": 1},
+        "('random_state' was unexpected)",  # imbench seeds every model itself
+    ),
+    ("cv.folds", 3.0, "cv.folds: 3.0 is not of type 'integer'"),
+    ("datasets.synthetic.seeds", 1.0, "synthetic.seeds: 1.0 is not of type 'integer'"),
+    ("thresholds.grid_size", 50.0, "grid_size: 50.0 is not of type 'integer'"),
     ("cv.repeats", 0, "cv.repeats: 0 is less than the minimum of 1"),
     ("cv.shuffle", True, "cv: Additional properties are not allowed ('shuffle'"),
     ("positive_rates", [], "positive_rates: [] should be non-empty"),
@@ -247,3 +291,38 @@ def test_any_mutation_is_either_valid_or_one_clear_line(test_config, data):
         assert str(error) and "\n" not in str(error)
     else:
         assert plan.cells
+
+
+def test_planning_imports_no_numerical_library():
+    """Snakemake plans at every start (``-n``, ``--unlock``, ``--report``): what the
+    workflow imports from imbench, and building the plan of the largest config, load
+    the standard library, PyYAML and jsonschema only. (Measured with ``python -X
+    importtime``: 0.22 s; numpy, pandas, pyarrow, scipy and scikit-learn took over
+    1 s. Snakemake's SLURM executor plugin imports pandas by itself at start.)"""
+    import subprocess
+    import sys
+
+    workflow = [REPO / "Snakefile", *sorted((REPO / "workflow/rules").glob("*.smk"))]
+    imports = [
+        line
+        for path in workflow
+        for line in path.read_text().splitlines()
+        if line.startswith(("from imbench", "import imbench"))
+    ]
+    assert imports  # the workflow does import imbench
+    paper = str(REPO / "config" / "paper.yaml")
+    code = "\n".join(
+        [
+            *imports,
+            "import sys",
+            "from imbench.config import build_plan, load_yaml",
+            f"build_plan(load_yaml({paper!r}), {str(SCHEMA)!r})",
+            "print(' '.join(sorted(m for m in sys.modules if '.' not in m)))",
+        ]
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    loaded = set(result.stdout.split())
+    assert {"imbench", "yaml", "jsonschema"} <= loaded
+    assert loaded.isdisjoint({"numpy", "pandas", "pyarrow", "scipy", "sklearn"})

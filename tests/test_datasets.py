@@ -4,18 +4,26 @@ import pytest
 import sklearn.datasets
 from imblearn.datasets._zenodo import MAP_NAME_ID
 
-from imbench.datasets import (
-    BUILTIN_CLASS_COUNTS,
-    DatasetError,
-    builtin,
-    counts_at_rate,
-    imblearn_benchmark,
-    make_dataset,
-    read_dataset,
-    synthetic,
-    user_file,
-    write_dataset,
-)
+from imbench import sources
+from imbench.errors import DatasetError
+from imbench.io import read_dataset, write_dataset
+from imbench.sources.builtin import CLASS_COUNTS, counts_at_rate
+from imbench.sources.files import read as user_file
+from imbench.sources.imblearn import fetch as imblearn_benchmark
+from imbench.sources.synthetic import generate as synthetic
+
+
+def builtin(loader, positive_label, rate, seed):
+    spec = sources.builtin.Spec(
+        name="b",
+        source="b",
+        rate=rate,
+        seed=seed,
+        loader=loader,
+        positive_label=positive_label,
+    )
+    return sources.builtin.load(spec)
+
 
 GENERATOR = {"n_samples": 1000, "n_features": 5, "n_informative": 3, "n_redundant": 1}
 
@@ -49,13 +57,13 @@ def test_synthetic_is_reproducible_and_seeded():
     assert not np.array_equal(first[0], synthetic(0.1, seed=6, **GENERATOR)[0])
 
 
-@pytest.mark.parametrize("loader", sorted(BUILTIN_CLASS_COUNTS))
+@pytest.mark.parametrize("loader", sorted(CLASS_COUNTS))
 def test_builtin_class_counts_match_the_loaders(loader):
     _, labels = getattr(sklearn.datasets, f"load_{loader}")(return_X_y=True)
     values, counts = np.unique(labels, return_counts=True)
     assert (
         dict(zip(values.tolist(), counts.tolist(), strict=True))
-        == (BUILTIN_CLASS_COUNTS[loader])
+        == (CLASS_COUNTS[loader])
     )
 
 
@@ -69,14 +77,10 @@ def test_builtin_reaches_rates_below_and_above_its_own(rate):
 
 
 def test_dataset_round_trips_through_parquet(tmp_path):
-    spec = {
-        "kind": "synthetic",
-        "source": "synthetic",
-        "rate": 0.1,
-        "seed": 4,
-        "generator": GENERATOR,
-    }
-    X, y, info = make_dataset(spec)
+    spec = sources.synthetic.Spec(
+        name="s", source="synthetic", rate=0.1, seed=4, generator=GENERATOR
+    )
+    X, y, info = sources.load(spec.record(), [["cv.folds", 5]])
     assert info["realized_rate"] == 0.1 and info["n_positive"] == 100
     write_dataset(tmp_path / "d.parquet", X, y, info)
     X2, y2, info2 = read_dataset(tmp_path / "d.parquet")
@@ -191,7 +195,7 @@ def test_imblearn_dataset_offline_download_fails_clearly(tmp_path, monkeypatch):
 
 def test_constant_and_duplicated_columns_are_kept_and_logged(tmp_path, caplog):
     frame = good_frame().assign(constant=7.0, copy_of_a=lambda f: f["a"])
-    with caplog.at_level("WARNING", logger="imbench.datasets"):
+    with caplog.at_level("WARNING", logger="imbench.sources.files"):
         X, _ = user_file(write_csv(tmp_path, frame), "label", "y")
     assert X.shape == (4, 4)
     messages = [record.getMessage() for record in caplog.records]
@@ -217,16 +221,45 @@ def test_a_user_file_with_too_few_positives_for_the_folds(
     labels = ["y"] * positives + ["x"] * 20
     frame = pd.DataFrame({"a": np.arange(len(labels), dtype=float), "label": labels})
     path = write_csv(tmp_path, frame)
-    spec = {
-        "kind": "file",
-        "source": "file-few",
-        "rate": None,
-        "path": str(path),
-        "target": "label",
-        "positive_label": "y",
-        "splits": splits,
-    }
+    spec = sources.files.Spec(
+        name="file-few",
+        source="file-few",
+        rate=None,
+        seed=0,
+        path=str(path),
+        target="label",
+        positive_label="y",
+    ).record()
     with pytest.raises(DatasetError) as raised:
-        make_dataset(spec)
+        sources.load(spec, splits)
     assert str(raised.value) == f"{path}: {message}"
-    make_dataset({**spec, "splits": [["cv.folds", 2]]})  # enough for two folds
+    sources.load(spec, [["cv.folds", 2]])  # enough for two folds
+
+
+def test_an_unknown_dataset_kind_is_an_error():
+    with pytest.raises(ValueError, match="unknown dataset kind 'mystery'"):
+        sources.load({"kind": "mystery", "name": "x"}, [["cv.folds", 2]])
+
+
+def test_every_source_expands_and_loads_typed_specs(tmp_path):
+    """Each registered source turns its config part into specs whose records load
+    back into the same spec type."""
+    path = write_csv(tmp_path, good_frame())
+    config = {
+        "positive_rates": [0.2],
+        "cv": {"folds": 2},
+        "thresholds": {"strategy": "none"},
+        "methods": {},
+        "datasets": {
+            "synthetic": {**GENERATOR, "seeds": 1, "label_noise": 0.0},
+            "builtin": [{"loader": "wine", "positive_label": 2, "seeds": 1}],
+            "files": [{"name": "f", "path": str(path), "target": "label"}],
+            "imblearn": {"names": ["ecoli"], "cache_dir": "c", "download": False},
+        },
+    }
+    specs = sources.expand(config, tmp_path, lambda name: 0)
+    assert [spec.kind for spec in specs] == ["synthetic", "builtin", "file", "imblearn"]
+    for spec in specs:
+        assert isinstance(spec, sources.DatasetSpec)
+        record = spec.record()
+        assert type(spec)(**{k: v for k, v in record.items() if k != "kind"}) == spec

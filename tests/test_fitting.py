@@ -10,8 +10,14 @@ from sklearn.preprocessing import StandardScaler
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.evaluation import evaluate_cell
-from imbench.fitting import cross_validate, outer_splits
+from imbench.fitting import (
+    cross_validate,
+    fit_returning_labels,
+    outer_splits,
+    trained_positive_rate,
+)
 from imbench.methods import METHODS
+from imbench.thresholds import ThresholdRule, plan_rules
 
 CV = {"folds": 4, "repeats": 2, "seed": 11}
 INNER = {"strategy": "inner_cv", "inner_folds": 3}
@@ -77,9 +83,10 @@ def test_tuned_thresholds_ignore_test_predictions(identified):
     is_test = shuffled["role"] == "test"
     rng = np.random.default_rng(0)
     shuffled.loc[is_test, "proba"] = rng.random(is_test.sum())
-    criteria, costs = ["f1", 10.0], [10.0]
-    original = evaluate_cell(result.predictions, result.folds, criteria, costs)
-    perturbed = evaluate_cell(shuffled, result.folds, criteria, costs)
+    rules, costs = plan_rules("inner_cv", [10.0]), [10.0]
+    original, chosen = evaluate_cell(result.predictions, result.folds, rules, costs)
+    perturbed, chosen_again = evaluate_cell(shuffled, result.folds, rules, costs)
+    assert chosen == chosen_again
     thresholds = original["metric"] == "threshold"
     np.testing.assert_array_equal(
         original.loc[thresholds, "value"], perturbed.loc[thresholds, "value"]
@@ -114,8 +121,12 @@ def test_holdout_validation_and_own_thresholds(imbalanced):
     per_fold = validation.groupby(["repeat", "fold"]).size()
     assert (per_fold == round(0.25 * len(y) * (CV["folds"] - 1) / CV["folds"])).all()
     assert all(0 < record["own_threshold"] < 1 for record in result.folds)
-    metrics = evaluate_cell(result.predictions, result.folds, ["f1"], [10.0])
+    rules = [ThresholdRule.parse(n) for n in ("default", "own", "tuned_f1")]
+    metrics, chosen = evaluate_cell(result.predictions, result.folds, rules, [10.0])
     assert set(metrics["threshold_rule"]) == {"none", "default", "own", "tuned_f1"}
+    assert [c["thresholds"]["own"] for c in chosen] == [
+        r["own_threshold"] for r in result.folds
+    ]
 
 
 def test_ensemble_members_are_stored(imbalanced):
@@ -136,3 +147,40 @@ def test_ensemble_members_are_stored(imbalanced):
     assert set(result.predictions["role"]) == {"test", "validation"}
     assert members.notna().all().all()
     np.testing.assert_allclose(members.mean(axis=1), result.predictions["proba"])
+
+
+@pytest.mark.parametrize(
+    "method,params,expected",
+    [
+        ("baseline", {}, "data"),
+        ("class_weight", {}, 0.5),
+        ("smote", {}, 0.5),
+        ("random_undersample", {"sampling_strategy": 0.5}, 1 / 3),
+        ("random_oversample", {"sampling_strategy": 0.25}, 0.2),
+        ("smote_class_weight", {"sampling_strategy": 0.5}, 0.5),
+        ("undersample_ensemble", {"n_members": 2}, 0.5),
+        ("focal_loss", {}, "data"),
+    ],
+)
+def test_the_rate_a_model_trained_at_is_measured(imbalanced, method, params, expected):
+    """What the cost table's prior correction starts from: the training fold's rate
+    after resampling and class weights, not an assumed 0.5."""
+    X, y = imbalanced
+    entry = METHODS[method]
+    estimator = entry.build(CLASSIFIERS["logistic_regression"], params=params)
+    y_trained = fit_returning_labels(estimator, X, y)
+    rate = trained_positive_rate(estimator, y_trained, entry.balances_inside)
+    assert rate == pytest.approx(y.mean() if expected == "data" else expected, abs=2e-3)
+
+
+@pytest.mark.parametrize("method", ["smote", "random_undersample", "smote_tomek"])
+def test_fitting_in_two_parts_predicts_bit_for_bit_as_the_pipelines_fit(
+    imbalanced, method
+):
+    X, y = imbalanced
+    build = METHODS[method].build
+    whole = build(CLASSIFIERS["logistic_regression"], seed=3).fit(X, y)
+    parts = build(CLASSIFIERS["logistic_regression"], seed=3)
+    y_trained = fit_returning_labels(parts, X, y)
+    np.testing.assert_array_equal(whole.predict_proba(X), parts.predict_proba(X))
+    assert len(y_trained) != len(y)  # the model saw the resampled set

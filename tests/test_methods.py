@@ -1,10 +1,12 @@
+import json
+
 import numpy as np
 import pytest
-import yaml
 from sklearn.base import clone
 from sklearn.utils.validation import has_fit_parameter
 
-from imbench.classifiers import CLASSIFIERS
+from imbench.classifiers import CLASSIFIERS, PARAMS_FILE, derive_params
+from imbench.config import ConfigValidator, config_schema
 from imbench.fitting import (
     NotApplicable,
     adapt_neighbours,
@@ -34,10 +36,78 @@ FAST = {
 PAIRS = [(m, c) for m in METHODS for c in CLASSIFIERS]
 
 
-def test_schema_lists_exactly_the_registries():
-    schema = yaml.safe_load(SCHEMA.read_text())["properties"]
+def test_the_config_schema_is_built_from_the_registries():
+    schema = config_schema(SCHEMA)["properties"]
     assert set(schema["methods"]["properties"]) == set(METHODS)
     assert set(schema["classifiers"]["properties"]) == set(CLASSIFIERS)
+    for name, method in METHODS.items():
+        entry = schema["methods"]["properties"][name]
+        assert set(entry["properties"]) == set(method.params)
+        assert set(method.defaults) <= set(method.params)  # every default settable
+
+
+def test_the_classifier_parameter_file_is_current():
+    """``classifier_params.json`` is what scikit-learn's constraints give today
+    (regenerate it with ``python -m imbench.classifiers``)."""
+    committed = json.loads(PARAMS_FILE.read_text())
+    assert committed == {name: derive_params(c) for name, c in CLASSIFIERS.items()}
+
+
+CANDIDATES = [
+    -1,
+    0,
+    1,
+    2,
+    3,
+    300,
+    0.0,
+    0.25,
+    0.5,
+    1.0,
+    1.5,
+    3.0,
+    "auto",
+    "balanced",
+    "sqrt",
+    "lbfgs",
+    "relu",
+    "gini",
+    "l2",
+    "nonsense",
+    None,
+    True,
+    [8],
+    {"0": 1},
+]
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_config_checks_of_classifier_params_agree_with_scikit_learn(classifier):
+    """For every parameter and many values, the planning-time check (JSON schema, no
+    scikit-learn import) accepts exactly what scikit-learn's own check accepts, except
+    that it is stricter in two documented ways: a boolean is not a number, and an
+    array-like is a list, not a mapping."""
+    import importlib
+
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    entry = CLASSIFIERS[classifier]
+    module, _, name = entry.estimator.rpartition(".")
+    estimator = getattr(importlib.import_module(module), name)
+    validator = ConfigValidator(entry.config_schema())
+    disagreements = []
+    for param in validator.schema["properties"]:
+        for value in CANDIDATES:
+            ours = validator.is_valid({param: value})
+            try:
+                estimator(**{param: value})._validate_params()
+                theirs = True
+            except InvalidParameterError:
+                theirs = False
+            stricter = value is True or isinstance(value, dict)
+            if ours != theirs and not (stricter and theirs):
+                disagreements.append((param, value, ours, theirs))
+    assert disagreements == []
 
 
 @pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))

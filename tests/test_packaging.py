@@ -42,3 +42,20 @@ def test_rule_environment_is_the_project_environment_less_snakemake():
     rules = dependencies("workflow/envs/imbench.yaml")
     project = dependencies("environment.yml")
     assert rules == {e for e in project if not e.startswith(("snakemake", "pip"))}
+
+
+def test_every_data_file_of_the_package_is_installed():
+    """A non-editable install ships only the package data pyproject names: the
+    classifier parameter schema, read at planning time, must be among it."""
+    from fnmatch import fnmatch
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    patterns = project["tool"]["setuptools"]["package-data"]["imbench"]
+    package = REPO / "src" / "imbench"
+    data = [
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*")
+        if path.is_file() and path.suffix not in (".py", ".pyc")
+    ]
+    assert "classifier_params.json" in data
+    assert all(any(fnmatch(name, p) for p in patterns) for name in data)

@@ -6,7 +6,8 @@ from sklearn.metrics import make_scorer
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
 from imbench.metrics import expected_cost
-from imbench.thresholds import select_threshold, threshold_grid
+from imbench.thresholds import ThresholdRule
+from imbench.tuning import select_threshold, threshold_grid
 
 
 def validation_predictions(X, y, cv):
@@ -54,3 +55,23 @@ def test_cost_threshold_is_near_the_bayes_threshold_for_calibrated_scores():
 def test_constant_scores_give_no_threshold():
     y = np.array([0, 1, 0, 1])
     assert np.isnan(select_threshold(y, np.full(4, 0.3), np.zeros(4), "f1"))
+
+
+@pytest.mark.parametrize(
+    "name", ["default", "own", "tuned_f1", "tuned_cost_10", "tuned_cost_2.5"]
+)
+def test_threshold_rule_names_parse_back_to_the_same_rule(name):
+    rule = ThresholdRule.parse(name)
+    assert rule.name == name
+    assert ThresholdRule.parse(rule.name) == rule
+
+
+@pytest.mark.parametrize("name", ["tuned", "tuned_cost_", "tuned_cost_x", "oracle"])
+def test_names_of_no_rule_are_rejected(name):
+    with pytest.raises(ValueError, match="is not a threshold rule"):
+        ThresholdRule.parse(name)
+
+
+def test_tuned_cost_rules_of_equal_ratios_are_one_rule():
+    assert ThresholdRule.tuned_cost(10) == ThresholdRule.parse("tuned_cost_10")
+    assert ThresholdRule.tuned_cost(10).name == "tuned_cost_10"

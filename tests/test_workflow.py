@@ -149,10 +149,7 @@ def test_a_run_killed_mid_fit_resumes_to_identical_tables(runs, tmp_path):
 
 def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
     workdir = copy_workflow(tmp_path)
-    schema_path = workdir / "workflow" / "schemas" / "config.schema.yaml"
-    schema = yaml.safe_load(schema_path.read_text())
-    schema["properties"]["methods"]["properties"]["always_fails"] = {"type": "object"}
-    schema_path.write_text(yaml.safe_dump(schema))
+    # the registry is the schema: the injected method is a valid config entry
     config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
     config["methods"]["always_fails"] = {}
     (workdir / "config" / "faulty.yaml").write_text(yaml.safe_dump(config))
@@ -380,3 +377,51 @@ def test_a_config_with_a_python_tag_runs_no_code(tmp_path):
     assert result.returncode == 1
     assert "not valid JSON or YAML" in result.stdout + result.stderr
     assert not pwned.exists()
+
+
+@pytest.mark.parametrize(
+    "change,rules,f1_label",
+    [
+        (  # no tuned threshold at all: no tuned_f1, no tuned cost
+            {"thresholds": {"strategy": "none"}},
+            {"none", "default", "own"},
+            "f1 @ default",
+        ),
+        (  # tuned thresholds, but no cost ratio of 10
+            {"thresholds": {"strategy": "holdout", "cost_ratios": [1, 5]}},
+            {"none", "default", "own", "tuned_f1", "tuned_cost_1", "tuned_cost_5"},
+            "f1 @ tuned_f1",
+        ),
+    ],
+    ids=["strategy-none", "no-ratio-10"],
+)
+def test_configs_without_the_default_threshold_rules_run_end_to_end(
+    tmp_path, change, rules, f1_label
+):
+    """Tables and figures show the rules a config has; a sampler asked for 1:2 makes
+    the model learn at a rate of 1/3, and the cost table corrects from that rate."""
+    import pandas as pd
+
+    from imbench.io import read_table_with_meta
+
+    workdir = copy_workflow(tmp_path)
+    config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
+    config.update(change)
+    config["methods"]["smote"] = {"sampling_strategy": 0.5}
+    (workdir / "config" / "variant.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--cores", "2", configfile="config/variant.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    tables = workdir / "results" / "tables"
+    long = pd.read_csv(tables / "metrics_long.csv")
+    assert set(long["threshold_rule"]) == rules
+    assert f1_label in set(pd.read_csv(tables / "ratio_sweep.csv")["metric"])
+    assert f1_label in set(pd.read_csv(tables / "ranking.csv")["metric"])
+    assert f1_label in set(pd.read_csv(tables / "decision_guide.csv")["metric"])
+    ratios = set(pd.read_csv(tables / "cost_threshold.csv")["cost_ratio"])
+    assert ratios == set(config["thresholds"].get("cost_ratios", [1, 5, 10, 20]))
+    cell = "synthetic-r0.1-s0/logistic_regression/smote.parquet"
+    _, meta = read_table_with_meta(workdir / "results" / "predictions" / cell)
+    for fold in meta["folds"]:
+        assert fold["trained_positive_rate"] == pytest.approx(1 / 3, abs=0.01)
+    for name in ("cost_threshold", "ratio_sweep", "critical_difference"):
+        assert (workdir / "results" / "figures" / f"{name}.png").exists()

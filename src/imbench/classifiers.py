@@ -1,12 +1,22 @@
 """Registry of base classifiers.
 
 An entry knows how to build its estimator and which traits it has, so that methods can
-say statically (without importing scikit-learn) whether they apply to it.
+say statically (without importing scikit-learn) whether they apply to it. Its
+parameters are checked at planning time against ``classifier_params.json``, a JSON
+schema derived from scikit-learn's own parameter constraints by ``derive_params`` (run
+``python -m imbench.classifiers`` after upgrading scikit-learn; a test fails while the
+file is stale, and another checks its verdicts against scikit-learn's).
 """
 
+import importlib
+import json
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+PARAMS_FILE = Path(__file__).with_name("classifier_params.json")
 
 
 @dataclass(frozen=True)
@@ -28,13 +38,28 @@ class Classifier:
         neural network); the last two pick the rule of thumb in the decision guide.
     focal_params : callable or None
         Maps the classifier's parameters to those of the focal-loss analogue.
+    estimator : str
+        The scikit-learn class, as ``module.Class``: its parameter constraints are the
+        config's.
+    set_by_imbench : tuple of str
+        Parameters imbench sets itself (seeds, threads), not the config.
     """
 
     name: str
     factory: Callable[[dict, int, int], Any]
+    estimator: str = ""
+    set_by_imbench: tuple = ("random_state",)
     defaults: dict = field(default_factory=dict)
     traits: frozenset = frozenset()
     focal_params: Callable[[dict], dict] | None = None
+
+    def config_schema(self):
+        """JSON schema of the classifier's ``params`` in a config."""
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": json.loads(PARAMS_FILE.read_text())[self.name],
+        }
 
     def build(self, params=None, seed=0, threads=1, **overrides):
         """Return an unfitted estimator with defaults, ``params`` and ``overrides``."""
@@ -82,6 +107,7 @@ CLASSIFIERS = {
         Classifier(
             "logistic_regression",
             _logistic_regression,
+            "sklearn.linear_model.LogisticRegression",
             defaults={"C": 1.0, "max_iter": 1000},
             traits=frozenset({"class_weight", "sample_weight", "scaling", "focal"}),
             focal_params=lambda p: {"hidden_layer_sizes": (), "l2": 1.0 / p["C"]},
@@ -89,18 +115,22 @@ CLASSIFIERS = {
         Classifier(
             "random_forest",
             _random_forest,
+            "sklearn.ensemble.RandomForestClassifier",
+            ("random_state", "n_jobs"),
             defaults={"n_estimators": 100, "min_samples_leaf": 1},
             traits=frozenset({"class_weight", "sample_weight", "forest", "trees"}),
         ),
         Classifier(
             "hist_gradient_boosting",
             _hist_gradient_boosting,
+            "sklearn.ensemble.HistGradientBoostingClassifier",
             defaults={"max_iter": 100, "learning_rate": 0.1},
             traits=frozenset({"class_weight", "sample_weight", "trees"}),
         ),
         Classifier(
             "mlp",
             _mlp,
+            "sklearn.neural_network.MLPClassifier",
             defaults={"hidden_layer_sizes": [32], "alpha": 1e-4, "max_iter": 500},
             traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
             focal_params=lambda p: {
@@ -111,3 +141,90 @@ CLASSIFIERS = {
         ),
     ]
 }
+
+
+def derive_params(classifier):
+    """JSON schema of each parameter of ``classifier``'s scikit-learn estimator, from
+    the constraints scikit-learn checks when fitting (those a YAML config can express:
+    numbers in intervals, strings, booleans, None, lists, mappings; callables and
+    objects cannot be written in a config and are left out)."""
+    module, _, name = classifier.estimator.rpartition(".")
+    estimator = getattr(importlib.import_module(module), name)
+    constraints = estimator._parameter_constraints  # scikit-learn's, read only here
+    return {
+        param: _schema_of(constraints[param])
+        for param in sorted(constraints)
+        if param not in classifier.set_by_imbench
+    }
+
+
+def _schema_of(constraints):
+    from sklearn.utils._param_validation import (
+        Hidden,
+        Interval,
+        Options,
+        RealNotInt,
+        StrOptions,
+    )
+
+    branches = []
+    for constraint in constraints:
+        if isinstance(constraint, Hidden):
+            continue
+        if isinstance(constraint, StrOptions):
+            branches.append({"enum": sorted(constraint.options)})
+        elif isinstance(constraint, Options):
+            continue  # non-string options (e.g. inf) cannot come from a config
+        elif isinstance(constraint, Interval):
+            branches.append(_interval_schema(constraint, RealNotInt))
+        elif constraint is None:
+            branches.append({"type": "null"})
+        elif constraint == "boolean":
+            branches.append({"type": "boolean"})
+        elif constraint == "verbose":
+            branches += [{"type": "integer", "minimum": 0}, {"type": "boolean"}]
+        elif constraint in ("array-like", list, tuple):
+            branches.append({"type": "array"})
+        elif constraint is dict:
+            branches.append({"type": "object"})
+        elif constraint is str:
+            branches.append({"type": "string"})
+        elif constraint is numbers.Integral:
+            branches.append({"type": "integer"})
+        elif constraint is numbers.Real:
+            branches.append({"type": "number"})
+    unique = [b for i, b in enumerate(branches) if b not in branches[:i]]
+    description = " or ".join(
+        f"one of {sorted(c.options)}"
+        if isinstance(c, StrOptions)
+        else c.__name__
+        if isinstance(c, type)
+        else str(c)
+        for c in constraints
+        if not isinstance(c, Hidden) and (isinstance(c, type) or not callable(c))
+    )
+    return {"description": description, "anyOf": unique or [{"not": {}}]}
+
+
+def _interval_schema(interval, real_not_int):
+    schema = {"type": "integer" if interval.type is numbers.Integral else "number"}
+    if interval.type is real_not_int:
+        schema["not"] = {"type": "integer"}
+    closed_left = interval.closed in ("left", "both")
+    closed_right = interval.closed in ("right", "both")
+    if interval.left is not None:
+        schema["minimum" if closed_left else "exclusiveMinimum"] = interval.left
+    if interval.right is not None:
+        schema["maximum" if closed_right else "exclusiveMaximum"] = interval.right
+    return schema
+
+
+if __name__ == "__main__":
+    PARAMS_FILE.write_text(
+        json.dumps(
+            {name: derive_params(entry) for name, entry in CLASSIFIERS.items()},
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )

@@ -1,11 +1,17 @@
 """Config validation and expansion into the plan the workflow runs.
 
 Structure (types, ranges, names) is checked against the JSON schema in
-``workflow/schemas``; what a schema cannot say (enough minority samples per fold,
-consistent generator sizes, files that exist) is checked here. Every problem is raised
-as a ``ConfigError`` with one line naming the key.
+``workflow/schemas``, completed here with the registries' entries (methods and their
+parameters, classifiers and theirs); what a schema cannot say (enough minority samples
+per fold, consistent generator sizes, files that exist) is checked by the dataset
+sources. Every problem is raised as a ``ConfigError`` with one line naming the key.
+
+Planning runs inside Snakemake at every start (``-n``, ``--unlock``, ``--report``), so
+this module and everything it imports use the standard library, PyYAML and
+jsonschema only: no numpy, pandas, pyarrow or scikit-learn (a test holds that).
 """
 
+import copy
 import hashlib
 import json
 import math
@@ -15,36 +21,69 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator, validators
 
+from imbench import sources
 from imbench.classifiers import CLASSIFIERS
-from imbench.datasets import BUILTIN_CLASS_COUNTS, counts_at_rate, minority_problem
+from imbench.errors import ConfigError
 from imbench.methods import METHODS
-from imbench.metrics import DECISION_METRICS, PROBABILITY_METRICS, cost_metric
+from imbench.names import DECISION_METRICS, PROBABILITY_METRICS, cost_metric
 from imbench.seeds import seed_from
-from imbench.thresholds import criterion_name
+from imbench.thresholds import (
+    NO_RULE,
+    cost_rule,
+    f1_rule,
+    plan_rules,
+    shown_cost_ratio,
+)
 
 
-class ConfigError(ValueError):
-    """An invalid config; the message is one line naming the key."""
+def _strict_integers(checker, instance):
+    """An integer is an ``int`` (not a bool, not a whole-number float such as 3.0,
+    which JSON schema would accept and scikit-learn or ``range`` would not)."""
+    return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 def _with_defaults(validator_class):
-    """A validator that fills schema defaults in, as ``snakemake.utils.validate``."""
+    """A validator that fills schema defaults in, as ``snakemake.utils.validate``, and
+    takes only ``int`` for ``integer``."""
     check_properties = validator_class.VALIDATORS["properties"]
 
     def fill_defaults(validator, properties, instance, schema):
         if isinstance(instance, dict):
             for name, subschema in properties.items():
                 if "default" in subschema and name not in instance:
-                    instance[name] = json.loads(json.dumps(subschema["default"]))
+                    instance[name] = copy.deepcopy(subschema["default"])
         yield from check_properties(validator, properties, instance, schema)
 
-    return validators.extend(validator_class, {"properties": fill_defaults})
+    return validators.extend(
+        validator_class,
+        {"properties": fill_defaults},
+        type_checker=validator_class.TYPE_CHECKER.redefine("integer", _strict_integers),
+    )
 
 
-_Validator = _with_defaults(Draft202012Validator)
+ConfigValidator = _with_defaults(Draft202012Validator)
+SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong branch
 
 
-SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong oneOf branch
+def config_schema(schema_path):
+    """The config schema: the file's, with the registries' methods and classifiers."""
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    properties = schema["properties"]
+    properties["methods"]["properties"] = {
+        name: method.config_schema() for name, method in METHODS.items()
+    }
+    classifier = schema["$defs"]["classifier"]
+    properties["classifiers"]["properties"] = {
+        name: {
+            **classifier,
+            "properties": {
+                **classifier["properties"],
+                "params": {**entry.config_schema(), "default": {}},
+            },
+        }
+        for name, entry in CLASSIFIERS.items()
+    }
+    return schema
 
 
 def _key(path):
@@ -70,15 +109,14 @@ def _check_finite(node, path=()):
 def validate_schema(config, schema_path):
     """Check ``config`` against the schema, filling defaults in place."""
     _check_finite(config)
-    schema = yaml.safe_load(Path(schema_path).read_text())
     errors = sorted(
-        _Validator(schema).iter_errors(config),
+        ConfigValidator(config_schema(schema_path)).iter_errors(config),
         key=lambda e: (len(e.path), list(e.path)),
     )
     if errors:
         error = errors[0]
         message = error.message.splitlines()[0]
-        if error.validator == "oneOf" and error.context:
+        if error.validator in ("oneOf", "anyOf") and error.context:
             # the branch of the instance's type failed deeper: its error says most
             deeper = [e for e in error.context if e.validator not in SHALLOW]
             if deeper:
@@ -99,13 +137,19 @@ class Cell:
 
 @dataclass
 class Plan:
-    """Everything the workflow needs, derived from a validated config."""
+    """Everything the workflow needs, derived from a validated config.
+
+    ``datasets`` maps each instance's name to its spec record (see
+    ``imbench.sources``); ``rules`` are the threshold rules every cell is evaluated
+    at besides a method's own.
+    """
 
     config: dict
     datasets: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
     not_applicable: list = field(default_factory=list)
-    rows: dict = field(default_factory=dict)
+    rules: list = field(default_factory=list)
 
     def job_priorities(self):
         """Priority of each dataset's job, higher first: users' files first (they may
@@ -141,17 +185,58 @@ class Plan:
             }
         )
 
-    def threshold_rules(self):
-        """Names of the rules a fold's threshold is chosen by, besides the method's
-        own: the default 0.5 and the tuned ones."""
-        criteria = self.criteria()
-        return ["default", *(criterion_name(c) for c in criteria)]
+    def rule_names(self):
+        """Names of the threshold rules every cell is evaluated at."""
+        return [rule.name for rule in self.rules]
 
-    def criteria(self):
-        """Criteria tuned on validation predictions: F1 and each cost ratio."""
-        if self.config["thresholds"]["strategy"] == "none":
-            return []
-        return ["f1", *self.config["thresholds"]["cost_ratios"]]
+    def splits(self):
+        """Every stratified split a dataset must allow (see ``sources``)."""
+        return sources.stratified_splits(self.config)
+
+    def shown_cost_ratio(self):
+        """The cost ratio the figures show."""
+        return shown_cost_ratio(self.config["thresholds"]["cost_ratios"])
+
+    def f1_rule(self):
+        """The rule F1 is compared at: tuned where thresholds are tuned, else 0.5."""
+        return f1_rule(self.rule_names())
+
+    def sweep_panels(self):
+        """``[metric, rule]`` of each row of the ratio-sweep figure and table."""
+        return [
+            ["f1", self.f1_rule()],
+            ["balanced_accuracy", "default"],
+            ["recall", "default"],
+            ["average_precision", NO_RULE],
+            ["roc_auc", NO_RULE],
+            ["brier", NO_RULE],
+        ]
+
+    def scored_metrics(self):
+        """``[metric, rule]`` ranked and in the decision guide: ranking quality,
+        decisions at the F1 rule, calibration."""
+        return [
+            ["average_precision", NO_RULE],
+            ["f1", self.f1_rule()],
+            ["brier", NO_RULE],
+        ]
+
+    def default_headline(self):
+        """Headline metrics of the Markdown summary: the threshold-free ones, F1 and
+        balanced accuracy at 0.5, F1 and the shown expected cost at tuned thresholds
+        (when thresholds are tuned)."""
+        names = self.rule_names()
+        ratio = self.shown_cost_ratio()
+        tuned_f1 = ["f1@tuned_f1"] if self.f1_rule() == "tuned_f1" else []
+        return [
+            "average_precision",
+            "roc_auc",
+            "brier",
+            "f1@default",
+            *tuned_f1,
+            "balanced_accuracy@default",
+            f"{cost_metric(ratio)}@{cost_rule(names, ratio)}",
+        ]
 
 
 def canonical(value):
@@ -166,145 +251,8 @@ def config_hash(config):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def _check_minority(name, minority, config, where):
-    problem = minority_problem(minority, stratified_splits(config))
-    if problem:
-        raise ConfigError(f"{where}: {name} would have {problem}")
-
-
-def stratified_splits(config):
-    """``[key, n_splits]`` of every stratified split: the outer folds first, then those
-    made inside a training fold."""
-    return [["cv.folds", config["cv"]["folds"]], *_inner_splits(config)]
-
-
-def _inner_splits(config):
-    if config["thresholds"]["strategy"] == "inner_cv":
-        yield "thresholds.inner_folds", config["thresholds"]["inner_folds"]
-    for name in ("threshold_f1", "threshold_cost"):
-        if name in config["methods"]:
-            folds = {**METHODS[name].defaults, **config["methods"][name]}["cv_folds"]
-            yield [f"methods.{name}.cv_folds", folds]
-
-
-def _rate_name(rate):
-    return f"{rate:g}"
-
-
-def _synthetic_specs(config):
-    synthetic = dict(config["datasets"]["synthetic"])
-    seeds, noise = synthetic.pop("seeds"), synthetic.pop("label_noise")
-    if synthetic["n_informative"] + synthetic["n_redundant"] > synthetic["n_features"]:
-        raise ConfigError(
-            "datasets.synthetic: n_informative + n_redundant exceeds n_features"
-        )
-    n_samples = synthetic["n_samples"]
-    for rate in config["positive_rates"]:
-        positives = round(rate * n_samples)
-        minority = min(positives, n_samples - positives)
-        for seed in range(seeds):
-            name = f"synthetic-r{_rate_name(rate)}-s{seed}"
-            _check_minority(name, minority, config, "datasets.synthetic")
-            yield (
-                name,
-                {
-                    "kind": "synthetic",
-                    "source": "synthetic",
-                    "rate": rate,
-                    "generator": {**synthetic, "label_noise": noise},
-                },
-                n_samples,
-            )
-
-
-def _builtin_specs(config):
-    for i, entry in enumerate(config["datasets"]["builtin"]):
-        where = f"datasets.builtin.{i}"
-        counts = BUILTIN_CLASS_COUNTS[entry["loader"]]
-        label = entry["positive_label"]
-        if label not in counts:
-            raise ConfigError(
-                f"{where}.positive_label: {label} is not a class of {entry['loader']} "
-                f"({sorted(counts)})"
-            )
-        source = f"{entry['loader']}-p{label}"
-        n_positive = counts[label]
-        n_negative = sum(counts.values()) - n_positive
-        for rate in entry.get("positive_rates", config["positive_rates"]):
-            kept = counts_at_rate(n_positive, n_negative, rate)
-            for seed in range(entry["seeds"]):
-                name = f"{source}-r{_rate_name(rate)}-s{seed}"
-                _check_minority(name, min(kept), config, where)
-                yield (
-                    name,
-                    {
-                        "kind": "builtin",
-                        "source": source,
-                        "rate": rate,
-                        "loader": entry["loader"],
-                        "positive_label": label,
-                    },
-                    sum(kept),
-                )
-
-
-def _file_specs(config, base_dir):
-    for i, entry in enumerate(config["datasets"]["files"]):
-        path = Path(entry["path"]).expanduser()
-        if not path.is_absolute():
-            path = Path(base_dir) / path
-        if path.suffix.lower() not in {".csv", ".parquet", ".pq"}:
-            raise ConfigError(
-                f"datasets.files.{i}.path: {entry['path']} is not .csv or .parquet"
-            )
-        if not path.is_file():
-            raise ConfigError(f"datasets.files.{i}.path: no such file {entry['path']}")
-        yield (
-            f"file-{entry['name']}",
-            {
-                "kind": "file",
-                "source": f"file-{entry['name']}",
-                "rate": None,
-                "path": str(path),
-                "target": entry["target"],
-                "positive_label": entry.get("positive_label"),
-                "splits": stratified_splits(config),
-            },
-            None,  # rows known once the file is read
-        )
-
-
-def _imblearn_specs(config):
-    imblearn = config["datasets"].get("imblearn")
-    for name in imblearn["names"] if imblearn else []:
-        yield (
-            f"imblearn-{name}",
-            {
-                "kind": "imblearn",
-                "source": f"imblearn-{name}",
-                "rate": None,
-                "name": name,
-                "cache_dir": str(Path(imblearn["cache_dir"]).expanduser()),
-                "download": imblearn["download"],
-                "splits": stratified_splits(config),
-            },
-            None,
-        )
-
-
-def _check_classifier_params(config):
-    """Build each classifier and run scikit-learn's own parameter checks (those ``fit``
-    runs first), so a wrong name or value stops the run before any job."""
-    for name, entry in config["classifiers"].items():
-        try:
-            CLASSIFIERS[name].build(entry["params"])._validate_params()
-        except (TypeError, ValueError) as error:
-            message = " ".join(str(error).split())
-            raise ConfigError(f"classifiers.{name}.params: {message}") from error
-
-
 def _check_headline(config, plan):
-    rules = {"own", *plan.threshold_rules()}
+    rules = set(plan.rule_names())
     decision = {
         *DECISION_METRICS,
         *map(cost_metric, config["thresholds"]["cost_ratios"]),
@@ -315,8 +263,27 @@ def _check_headline(config, plan):
             continue
         if metric not in decision or rule not in rules:
             raise ConfigError(
-                f"tables.headline.{i}: '{entry}' is not a probability metric or "
+                f"tables.headline.{i}: {entry!r} is not a probability metric or "
                 f"'decision_metric@rule' with rule in {sorted(rules)}"
+            )
+
+
+def _expand_cells(config, plan):
+    for classifier_name, entry in config["classifiers"].items():
+        chosen = entry["methods"]
+        chosen = list(config["methods"]) if chosen == "all" else chosen
+        for method_name in chosen:
+            if method_name not in config["methods"]:
+                raise ConfigError(
+                    f"classifiers.{classifier_name}.methods: {method_name!r} is not "
+                    f"an enabled method (enabled: {', '.join(config['methods'])})"
+                )
+            reason = METHODS[method_name].not_applicable(CLASSIFIERS[classifier_name])
+            if reason:
+                plan.not_applicable.append((classifier_name, method_name, reason))
+                continue
+            plan.cells.extend(
+                Cell(dataset, classifier_name, method_name) for dataset in plan.datasets
             )
 
 
@@ -338,37 +305,20 @@ def build_plan(config, schema_path, base_dir="."):
         At the first problem, with one line naming the key.
     """
     validate_schema(config, schema_path)
-    _check_classifier_params(config)
     plan = Plan(config)
-    specs = [
-        *(_synthetic_specs(config) if "synthetic" in config["datasets"] else []),
-        *_builtin_specs(config),
-        *_file_specs(config, base_dir),
-        *_imblearn_specs(config),
-    ]
+    plan.rules = plan_rules(
+        config["thresholds"]["strategy"], config["thresholds"]["cost_ratios"]
+    )
+    specs = sources.expand(
+        config, base_dir, lambda name: plan.dataset_seed(name, "data")
+    )
     if not specs:
         raise ConfigError("datasets: no dataset is configured")
-    for name, spec, rows in specs:
-        plan.datasets[name] = canonical(
-            {**spec, "seed": plan.dataset_seed(name, "data")}
-        )
-        plan.rows[name] = rows
-    for classifier_name, entry in config["classifiers"].items():
-        chosen = entry["methods"]
-        chosen = list(config["methods"]) if chosen == "all" else chosen
-        for method_name in chosen:
-            if method_name not in config["methods"]:
-                raise ConfigError(
-                    f"classifiers.{classifier_name}.methods: '{method_name}' is not an "
-                    f"enabled method (enabled: {', '.join(config['methods'])})"
-                )
-            reason = METHODS[method_name].not_applicable(CLASSIFIERS[classifier_name])
-            if reason:
-                plan.not_applicable.append((classifier_name, method_name, reason))
-                continue
-            plan.cells.extend(
-                Cell(dataset, classifier_name, method_name) for dataset in plan.datasets
-            )
+    for spec in specs:
+        plan.datasets[spec.name] = canonical(spec.record())
+        plan.rows[spec.name] = spec.rows
+    _expand_cells(config, plan)
+    config["tables"].setdefault("headline", plan.default_headline())
     _check_headline(config, plan)
     return plan
 

@@ -13,33 +13,17 @@ from imbench.metrics import (
     missing_reason,
     probability_metrics,
 )
-from imbench.thresholds import criterion_name, select_threshold
+from imbench.thresholds import NO_RULE
+from imbench.tuning import fold_thresholds
 
-DEFAULT_THRESHOLD = 0.5
 CELL_KEYS = ["dataset", "classifier", "method"]
 FOLD_KEYS = ["repeat", "fold", "threshold_rule", "metric"]
 NO_THRESHOLD = "no threshold could be tuned on the validation predictions"
 NOTHING_POSITIVE = "nothing predicted positive"
 
 
-def fold_thresholds(validation, fold_record, criteria, grid_size):
-    """Threshold per rule for one fold: ``default``, ``own`` (when the method tuned
-    one while fitting) and one per tuned criterion (NaN when it cannot be tuned)."""
-    thresholds = {"default": DEFAULT_THRESHOLD}
-    if fold_record.get("own_threshold") is not None:
-        thresholds["own"] = fold_record["own_threshold"]
-    y_val = validation["y_true"].to_numpy()
-    scores = validation["proba"].to_numpy()
-    splits = validation["split"].to_numpy()
-    for criterion in criteria:
-        thresholds[criterion_name(criterion)] = select_threshold(
-            y_val, scores, splits, criterion, grid_size
-        )
-    return thresholds
-
-
-def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
-    """Metrics of every outer fold of a cell.
+def evaluate_cell(predictions, folds, rules, cost_ratios, grid_size=100):
+    """Metrics of every outer fold of a cell, and the threshold of each rule.
 
     Parameters
     ----------
@@ -47,8 +31,8 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
         As written by the fit step (see ``fitting.CellResult``).
     folds : list of dict
         The fold records (``repeat``, ``fold``, ``own_threshold``).
-    criteria : list
-        Threshold criteria (``"f1"`` and cost ratios) tuned on validation predictions.
+    rules : list of ThresholdRule
+        The rules decision metrics are reported at.
     cost_ratios : list of float
         FN:FP ratios whose expected cost is reported.
     grid_size : int
@@ -56,12 +40,14 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
 
     Returns
     -------
-    DataFrame
+    metrics : DataFrame
         Columns ``repeat, fold, threshold_rule, metric, value, missing``;
         threshold-free metrics have rule ``none``, each rule's threshold is reported as
         metric ``threshold``, and ``missing`` says why a value is NaN (else empty).
+    thresholds : list of dict
+        Per fold: ``repeat``, ``fold`` and ``thresholds`` by rule name.
     """
-    rows = []
+    rows, chosen = [], []
     groups = predictions.groupby(["repeat", "fold", "role"], sort=True)
     for record in folds:
         key = (record["repeat"], record["fold"])
@@ -73,8 +59,11 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
         y_true, proba = test["y_true"].to_numpy(), test["proba"].to_numpy()
         for metric, value in probability_metrics(y_true, proba).items():
             why = missing_reason(metric, y_true, proba) if np.isnan(value) else ""
-            rows.append((*key, "none", metric, value, why))
-        thresholds = fold_thresholds(validation, record, criteria, grid_size)
+            rows.append((*key, NO_RULE, metric, value, why))
+        thresholds = fold_thresholds(
+            validation, record.get("own_threshold"), rules, grid_size
+        )
+        chosen.append({"repeat": key[0], "fold": key[1], "thresholds": thresholds})
         values = np.array(list(thresholds.values()), dtype=np.float64)
         counts = confusion_counts(y_true, proba, np.nan_to_num(values, nan=np.inf))
         metrics = decision_metrics(*counts, cost_ratios=cost_ratios)
@@ -95,4 +84,4 @@ def evaluate_cell(predictions, folds, criteria, cost_ratios, grid_size=100):
                         else missing_reason(metric, y_true, proba)
                     )
                 rows.append((*key, rule, metric, column[i], why))
-    return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value", "missing"])
+    return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value", "missing"]), chosen

@@ -17,6 +17,7 @@ from sklearn.model_selection import (
     StratifiedKFold,
     StratifiedShuffleSplit,
 )
+from sklearn.utils.class_weight import compute_class_weight
 
 from imbench.seeds import seed_from
 
@@ -142,12 +143,46 @@ def ensemble_mean(members):
     return total / members.shape[1]
 
 
+def fit_returning_labels(estimator, X, y):
+    """Fit ``estimator`` and return the labels its model was trained on: ``y``, or
+    what the pipeline's sampler made of it. Such a pipeline is fitted in the two parts
+    its own ``fit`` runs, the steps up to the sampler (``fit_resample``), then the
+    model, so that the resampled labels are seen without resampling twice."""
+    sampler = getattr(estimator, "named_steps", {}).get("sampler")
+    if sampler is None or sampler == "passthrough":
+        estimator.fit(X, y)
+        return y
+    X_trained, y_trained = estimator[:-1].fit_resample(X, y)
+    estimator[-1].fit(X_trained, y_trained)
+    return y_trained
+
+
+def trained_positive_rate(estimator, y_trained, balances_inside=False):
+    """The positive rate a fitted model learnt at: that of the labels it was trained
+    on, weighted by its class weights; 0.5 for models that balance inside themselves
+    (each member or round sees a balanced sample). A model trained at rate b predicts
+    as if the positive prior were b (prior correction, ``imbench.costs``)."""
+    if balances_inside:
+        return 0.5
+    model = estimator[-1] if hasattr(estimator, "steps") else estimator
+    class_weight = model.get_params().get("class_weight")
+    n_positive = float(np.sum(y_trained == 1))
+    n_negative = float(len(y_trained) - n_positive)
+    if class_weight is None:
+        return n_positive / len(y_trained)
+    if class_weight == "balanced_subsample":  # per tree; balanced overall
+        class_weight = "balanced"
+    weights = compute_class_weight(class_weight, classes=np.array([0, 1]), y=y_trained)
+    positive, negative = weights[1] * n_positive, weights[0] * n_negative
+    return float(positive / (positive + negative))
+
+
 def _fit(estimator, X, y, neighbour_params):
     notes = skip_reached_sampler(estimator, y)
     notes += adapt_neighbours(estimator, y, neighbour_params)
     start = time.perf_counter()
-    estimator.fit(X, y)
-    return notes, time.perf_counter() - start
+    y_trained = fit_returning_labels(estimator, X, y)
+    return notes, time.perf_counter() - start, y_trained
 
 
 def empty_predictions():
@@ -180,7 +215,14 @@ def _frame(repeat, fold, role, split, index, y, proba, members=None):
 
 
 def cross_validate(
-    X, y, estimator, cv, validation, neighbour_params=(), keep_members=False
+    X,
+    y,
+    estimator,
+    cv,
+    validation,
+    neighbour_params=(),
+    keep_members=False,
+    balances_inside=False,
 ):
     """Run one cell: every outer fold, plus validation fits for thresholds.
 
@@ -200,6 +242,8 @@ def cross_validate(
         See ``adapt_neighbours``.
     keep_members : bool
         Store each ensemble member's probabilities too.
+    balances_inside : bool
+        The model balances classes inside itself (see ``trained_positive_rate``).
 
     Returns
     -------
@@ -210,7 +254,7 @@ def cross_validate(
         y, cv["folds"], cv["repeats"], cv["seed"]
     ):
         model = clone(estimator)
-        notes, fit_time = _fit(model, X[train], y[train], neighbour_params)
+        notes, fit_time, y_trained = _fit(model, X[train], y[train], neighbour_params)
         start = time.perf_counter()
         frames.append(
             _predict(model, X, y, test, (repeat, fold, "test", -1), keep_members)
@@ -237,6 +281,9 @@ def cross_validate(
                 "validation_fit_time": validation_time,
                 "own_threshold": getattr(model, "best_threshold_", None),
                 "train_positive_rate": float(y[train].mean()),
+                "trained_positive_rate": trained_positive_rate(
+                    model, y_trained, balances_inside
+                ),
                 "adaptations": notes,
             }
         )

@@ -1,9 +1,12 @@
-"""Parquet tables that carry a JSON record, written atomically."""
+"""Parquet files that carry a JSON record, written atomically: datasets,
+predictions, metrics."""
 
 import json
 import os
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 META_KEY = b"imbench"
@@ -27,3 +30,18 @@ def read_table_with_meta(path):
     """Read a table written by ``write_table_with_meta``: ``(table, meta)``."""
     table = pq.read_table(path)
     return table, json.loads(table.schema.metadata[META_KEY])
+
+
+def write_dataset(path, X, y, info):
+    """Write features ``x0..`` and ``y`` to Parquet, with ``info`` as metadata."""
+    columns = {f"x{i}": X[:, i] for i in range(X.shape[1])}
+    table = pa.table({**columns, "y": pa.array(y, pa.int8())})
+    write_table_with_meta(path, table, info)
+
+
+def read_dataset(path):
+    """Read what ``write_dataset`` wrote: ``(X, y, info)``."""
+    table, info = read_table_with_meta(path)
+    y = table.column("y").to_numpy().astype(np.int64)
+    X = np.column_stack([table.column(n).to_numpy() for n in table.column_names[:-1]])
+    return X, y, info

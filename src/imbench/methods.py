@@ -33,11 +33,15 @@ class Method:
     neighbour_params : tuple of str
         Estimator parameters that count minority-class neighbours; they are lowered to
         (minority count - 1) when a training set holds too few minority samples.
+    params : dict
+        JSON schema of each parameter the config may set (the config schema's entry
+        for the method is built from it).
     keeps_members : bool
         The estimator is a bagging ensemble whose members' probabilities are stored.
-    rebalances : bool
-        The model learns as if classes were balanced (positive rate 0.5), so its
-        probabilities need a prior correction before a cost threshold applies.
+    balances_inside : bool
+        The model balances the classes inside itself (each member or boosting round
+        sees a balanced sample), so it learns at a positive rate of 0.5; for the other
+        methods the rate is measured on what the model was trained on.
     """
 
     name: str
@@ -46,8 +50,9 @@ class Method:
     defaults: dict = field(default_factory=dict)
     requires: frozenset = frozenset()
     neighbour_params: tuple = ()
+    params: dict = field(default_factory=dict)
     keeps_members: bool = False
-    rebalances: bool = False
+    balances_inside: bool = False
 
     def not_applicable(self, classifier: Classifier) -> str | None:
         """Why the method cannot wrap ``classifier``, or None if it can."""
@@ -55,6 +60,14 @@ class Method:
         if missing:
             return f"{classifier.name} lacks {', '.join(missing)} needed by {self.name}"
         return None
+
+    def config_schema(self):
+        """JSON schema of the method's entry under ``methods`` in a config."""
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": self.params,
+        }
 
     def build(self, classifier, classifier_params=None, params=None, seed=0, threads=1):
         """Return the unfitted estimator for ``classifier``."""
@@ -232,6 +245,28 @@ def _rusboost(classifier, cp, params, seed, threads):
     return make_pipeline(classifier, booster)
 
 
+SAMPLING_STRATEGY = {
+    "description": "minority/majority ratio after resampling, or an imbalanced-learn "
+    "keyword",
+    "oneOf": [
+        {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+        {
+            "enum": [
+                "auto",
+                "minority",
+                "not majority",
+                "not minority",
+                "all",
+                "majority",
+            ]
+        },
+    ],
+}
+_NEIGHBOURS = {"type": "integer", "minimum": 1}
+_MEMBERS = {"type": "integer", "minimum": 1, "maximum": 1000}
+_CV_FOLDS = {"type": "integer", "minimum": 2}
+_SAMPLER = {"sampling_strategy": SAMPLING_STRATEGY}
+_SMOTE = {"k_neighbors": _NEIGHBOURS, **_SAMPLER}
 _K = ("sampler__k_neighbors",)
 _SMOTE_IN_COMBINATION = ("sampler__smote__k_neighbors",)
 _SAMPLE_WEIGHT = frozenset({"sample_weight"})
@@ -246,27 +281,26 @@ METHODS = {
             _class_weight,
             "class weights inversely proportional to class frequencies",
             requires=_CLASS_WEIGHT,
-            rebalances=True,
         ),
         Method(
             "random_oversample",
             _sampler_method(_random_oversampler),
             "duplicate random minority samples up to balance",
-            rebalances=True,
+            params=_SAMPLER,
         ),
         Method(
             "random_undersample",
             _sampler_method(_random_undersampler),
             "drop random majority samples down to balance",
-            rebalances=True,
+            params=_SAMPLER,
         ),
         Method(
             "smote",
             _sampler_method(_smote),
             "SMOTE: interpolate new minority samples between neighbours",
             defaults={"k_neighbors": 5},
+            params=_SMOTE,
             neighbour_params=_K,
-            rebalances=True,
         ),
         Method(
             "smote_class_weight",
@@ -274,46 +308,54 @@ METHODS = {
             "SMOTE part of the way, class weights for the rest",
             defaults={"k_neighbors": 5, "sampling_strategy": 0.5},
             requires=_CLASS_WEIGHT,
+            params=_SMOTE,
             neighbour_params=_K,
-            rebalances=True,
         ),
         Method(
             "adasyn",
             _sampler_method(_adasyn),
             "ADASYN: synthetic samples where the minority is hardest to learn",
             defaults={"n_neighbors": 5},
+            params={"n_neighbors": _NEIGHBOURS, **_SAMPLER},
             neighbour_params=("sampler__n_neighbors",),
-            rebalances=True,
         ),
         Method(
             "borderline_smote",
             _sampler_method(_borderline_smote),
             "SMOTE on minority samples near the class border",
             defaults={"k_neighbors": 5, "m_neighbors": 10},
+            params={**_SMOTE, "m_neighbors": _NEIGHBOURS},
             neighbour_params=_K,
-            rebalances=True,
         ),
         Method(
             "smote_tomek",
             _sampler_method(_smote_tomek),
             "SMOTE, then remove Tomek links",
             defaults={"k_neighbors": 5},
+            params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
-            rebalances=True,
         ),
         Method(
             "smote_enn",
             _sampler_method(_smote_enn),
             "SMOTE, then clean with edited nearest neighbours",
             defaults={"k_neighbors": 5},
+            params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
-            rebalances=True,
         ),
         Method(
             "focal_loss",
             _focal_loss,
             "the classifier's model trained with the focal loss",
             defaults={"gamma": 2.0, "alpha": 0.25},
+            params={
+                "gamma": {"type": "number", "minimum": 0},
+                "alpha": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "exclusiveMaximum": 1,
+                },
+            },
             requires=frozenset({"focal"}),
         ),
         Method(
@@ -321,43 +363,51 @@ METHODS = {
             _tuned_threshold(_f1_scoring),
             "baseline, threshold maximising F1 in inner cross-validation",
             defaults={"cv_folds": 3},
+            params={"cv_folds": _CV_FOLDS},
         ),
         Method(
             "threshold_cost",
             _tuned_threshold(_cost_scoring),
             "baseline, threshold minimising expected cost in inner cross-validation",
             defaults={"cv_folds": 3, "cost_ratio": 10.0},
+            params={
+                "cv_folds": _CV_FOLDS,
+                "cost_ratio": {"type": "number", "exclusiveMinimum": 0},
+            },
         ),
         Method(
             "undersample_ensemble",
             _undersample_ensemble,
             "average of models each trained on a different random undersample",
             defaults={"n_members": 10},
+            params={"n_members": _MEMBERS},
             keeps_members=True,
-            rebalances=True,
+            balances_inside=True,
         ),
         Method(
             "balanced_random_forest",
             _balanced_random_forest,
             "random forest whose trees each see a balanced bootstrap",
             requires=frozenset({"forest"}),
-            rebalances=True,
+            balances_inside=True,
         ),
         Method(
             "easy_ensemble",
             _easy_ensemble,
             "EasyEnsemble: AdaBoost learners on balanced undersamples",
             defaults={"n_members": 10, "boosting_rounds": 10},
+            params={"n_members": _MEMBERS, "boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,
-            rebalances=True,
+            balances_inside=True,
         ),
         Method(
             "rusboost",
             _rusboost,
             "RUSBoost: AdaBoost with random undersampling at each round",
             defaults={"boosting_rounds": 10},
+            params={"boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,
-            rebalances=True,
+            balances_inside=True,
         ),
     ]
 }

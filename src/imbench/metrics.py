@@ -10,25 +10,7 @@ Tests check each formula against scikit-learn and imbalanced-learn.
 
 import numpy as np
 
-DECISION_METRICS = (
-    "accuracy",
-    "balanced_accuracy",
-    "precision",
-    "recall",
-    "specificity",
-    "f1",
-    "f1_macro",
-    "f1_weighted",
-    "f1_micro",
-    "g_mean",
-    "mcc",
-)
-PROBABILITY_METRICS = ("roc_auc", "average_precision", "brier", "log_loss")
-
-
-def cost_metric(cost_ratio):
-    """Name of the expected-cost metric at FN:FP cost ratio ``cost_ratio``."""
-    return f"expected_cost_{cost_ratio:g}"
+from imbench.names import PROBABILITY_METRICS, cost_metric
 
 
 def cost_per_sample(false_positives, false_negatives, n, cost_ratio):

@@ -35,7 +35,7 @@ def job(log_path, threads=1):
     import pyarrow
     from threadpoolctl import threadpool_limits
 
-    from imbench.datasets import DatasetError
+    from imbench.errors import DatasetError
 
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(threads)

@@ -1,66 +1,88 @@
-"""Decision thresholds chosen from validation predictions on training data.
+"""Threshold rules: how the threshold of a decision metric is chosen.
 
-scikit-learn tunes a threshold only inside a fitted ``TunedThresholdClassifierCV``; here
-the validation predictions are stored, so any criterion can be applied later without a
-refit. The selection is the same as scikit-learn's: score each validation split on a
-common grid, average across splits, take the best.
+A rule is a value, not a string glued together where it is needed: ``ThresholdRule``
+builds and parses the names that appear in tables (``default``, ``own``, ``tuned_f1``,
+``tuned_cost_10``), and ``plan_rules`` lists the rules a config evaluates. Standard
+library only, so that planning can use it.
 """
 
-import numpy as np
+from dataclasses import dataclass
 
-from imbench.metrics import confusion_counts, cost_metric, decision_metrics
-
-
-def criterion_name(criterion):
-    """Threshold-rule name of a criterion: ``tuned_f1`` or ``tuned_cost_<ratio>``."""
-    return f"tuned_{criterion}" if criterion == "f1" else f"tuned_cost_{criterion:g}"
+DEFAULT_THRESHOLD = 0.5
+NO_RULE = "none"  # the rule of threshold-free (probability) metrics
 
 
-def threshold_grid(scores, size=100):
-    """``size`` evenly spaced candidate thresholds from the lowest to highest score,
-    as ``TunedThresholdClassifierCV(thresholds=size)``."""
-    return np.linspace(np.min(scores), np.max(scores), num=size)
+@dataclass(frozen=True)
+class ThresholdRule:
+    """A way to choose a fold's threshold.
 
-
-def criterion_curve(y_true, scores, grid, criterion):
-    """The criterion at each grid threshold, higher is better.
-
-    ``criterion`` is ``"f1"`` or a FN:FP cost ratio (a number), whose expected cost is
-    negated.
+    ``kind`` is ``default`` (0.5), ``own`` (the threshold a method tuned while
+    fitting) or ``tuned`` (chosen on validation predictions from the training fold);
+    a tuned rule has a ``criterion``: ``"f1"`` or a FN:FP cost ratio (a float).
     """
-    counts = confusion_counts(y_true, scores, grid)
-    if criterion == "f1":
-        return decision_metrics(*counts)["f1"]
-    return -decision_metrics(*counts, cost_ratios=[criterion])[cost_metric(criterion)]
+
+    kind: str
+    criterion: str | float | None = None
+
+    @property
+    def name(self):
+        """The rule's name in tables and configs."""
+        if self.kind != "tuned":
+            return self.kind
+        if self.criterion == "f1":
+            return "tuned_f1"
+        return f"tuned_cost_{self.criterion:g}"
+
+    @classmethod
+    def parse(cls, name):
+        """The rule named ``name``; ``ValueError`` when it names none."""
+        if name in ("default", "own"):
+            return cls(name)
+        if name == "tuned_f1":
+            return cls.tuned_f1()
+        if name.startswith("tuned_cost_"):
+            try:
+                return cls.tuned_cost(float(name.removeprefix("tuned_cost_")))
+            except ValueError:
+                pass
+        raise ValueError(f"{name!r} is not a threshold rule")
+
+    @classmethod
+    def tuned_f1(cls):
+        """Maximise positive-class F1 on the validation predictions."""
+        return cls("tuned", "f1")
+
+    @classmethod
+    def tuned_cost(cls, ratio):
+        """Minimise the expected cost at FN:FP cost ``ratio``."""
+        return cls("tuned", float(ratio))
 
 
-def select_threshold(y_true, scores, splits, criterion, grid_size=100):
-    """Best threshold for ``criterion`` averaged over validation splits.
+def plan_rules(strategy, cost_ratios):
+    """Rules every cell is evaluated at: ``default``, ``own`` (for the methods that
+    tune a threshold while fitting) and, unless ``strategy`` is ``none``, ``tuned_f1``
+    and one tuned rule per cost ratio."""
+    rules = [ThresholdRule("default"), ThresholdRule("own")]
+    if strategy != "none":
+        rules.append(ThresholdRule.tuned_f1())
+        rules.extend(ThresholdRule.tuned_cost(ratio) for ratio in cost_ratios)
+    return rules
 
-    Parameters
-    ----------
-    y_true, scores : ndarray of shape (n,)
-        Validation labels and positive-class probabilities, all splits stacked.
-    splits : ndarray of shape (n,)
-        Which validation split each row belongs to.
-    criterion : "f1" or float
-        Maximise F1, or minimise expected cost at this FN:FP ratio.
-    grid_size : int
-        Number of candidate thresholds.
 
-    Returns
-    -------
-    float
-        The threshold; NaN when all validation scores are equal (nothing to tune).
-    """
-    scores = np.asarray(scores)
-    if scores.size == 0 or np.isclose(scores.min(), scores.max()):
-        return np.nan
-    grid = threshold_grid(scores, grid_size)
-    curves = [
-        criterion_curve(
-            y_true[splits == split], scores[splits == split], grid, criterion
-        )
-        for split in np.unique(splits)
-    ]
-    return float(grid[np.argmax(np.mean(curves, axis=0))])
+def shown_cost_ratio(cost_ratios):
+    """The cost ratio figures show: 10, the mission's question, when configured, else
+    the first."""
+    return 10.0 if 10.0 in cost_ratios else float(cost_ratios[0])
+
+
+def f1_rule(rule_names):
+    """The rule F1 is compared at: ``tuned_f1`` where thresholds are tuned, else
+    ``default``."""
+    return "tuned_f1" if "tuned_f1" in rule_names else "default"
+
+
+def cost_rule(rule_names, ratio):
+    """The rule the expected cost at ``ratio`` is compared at: tuned for that ratio
+    where thresholds are tuned, else ``default``."""
+    tuned = ThresholdRule.tuned_cost(ratio).name
+    return tuned if tuned in rule_names else "default"

@@ -1,6 +1,6 @@
 rule aggregate:
     input:
-        METRICS,
+        metrics=METRICS,
     output:
         **TABLES,
     log:
@@ -17,4 +17,4 @@ rule aggregate:
         headline=PLAN.config["tables"]["headline"],
         provenance=provenance(),
     script:
-        "../scripts/aggregate.py"
+        "../scripts/step.py"

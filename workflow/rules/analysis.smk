@@ -1,6 +1,6 @@
 rule ratio_sweep:
     input:
-        METRICS,
+        metrics=METRICS,
     output:
         pdf="results/figures/ratio_sweep.pdf",
         png=reported("results/figures/ratio_sweep.png", "1. Imbalance ratio sweep"),
@@ -16,8 +16,10 @@ rule ratio_sweep:
         "results/benchmarks/analysis/ratio_sweep.tsv"
     conda:
         "../envs/imbench.yaml"
+    params:
+        panels=PLAN.sweep_panels(),
     script:
-        "../scripts/ratio_sweep.py"
+        "../scripts/step.py"
 
 
 rule cost_threshold:
@@ -37,8 +39,9 @@ rule cost_threshold:
         "../envs/imbench.yaml"
     params:
         cost_ratios=PLAN.config["thresholds"]["cost_ratios"],
+        shown_ratio=PLAN.shown_cost_ratio(),
     script:
-        "../scripts/cost_threshold.py"
+        "../scripts/step.py"
 
 
 rule ensembles:
@@ -57,12 +60,12 @@ rule ensembles:
     conda:
         "../envs/imbench.yaml"
     script:
-        "../scripts/ensembles.py"
+        "../scripts/step.py"
 
 
 rule f1_averages:
     input:
-        METRICS,
+        metrics=METRICS,
     output:
         pdf="results/figures/f1_averages.pdf",
         png=reported("results/figures/f1_averages.png", "4. F1 averages"),
@@ -75,7 +78,7 @@ rule f1_averages:
     conda:
         "../envs/imbench.yaml"
     script:
-        "../scripts/f1_averages.py"
+        "../scripts/step.py"
 
 
 rule curves:
@@ -100,12 +103,12 @@ rule curves:
     conda:
         "../envs/imbench.yaml"
     script:
-        "../scripts/curves.py"
+        "../scripts/step.py"
 
 
 rule ranking:
     input:
-        METRICS,
+        metrics=METRICS,
     output:
         pdf="results/figures/critical_difference.pdf",
         png=reported("results/figures/critical_difference.png", "6. Ranking"),
@@ -117,13 +120,15 @@ rule ranking:
         "results/benchmarks/analysis/ranking.tsv"
     conda:
         "../envs/imbench.yaml"
+    params:
+        metrics=PLAN.scored_metrics(),
     script:
-        "../scripts/ranking.py"
+        "../scripts/step.py"
 
 
 rule decision_guide:
     input:
-        METRICS,
+        metrics=METRICS,
     output:
         csv=reported("results/tables/decision_guide.csv", "7. Decision guide"),
         tables=multiext("results/tables/decision_guide", ".md", ".tex"),
@@ -133,5 +138,7 @@ rule decision_guide:
         "results/benchmarks/analysis/decision_guide.tsv"
     conda:
         "../envs/imbench.yaml"
+    params:
+        metrics=PLAN.scored_metrics(),
     script:
-        "../scripts/decision_guide.py"
+        "../scripts/step.py"

@@ -47,6 +47,13 @@ wildcard_constraints:
     dataset=one_of(PLAN.datasets),
 
 
+def dataset_files(wildcards):
+    """The user's file a dataset is read from (none for generated data), so that
+    editing it reruns the dataset's job."""
+    spec = PLAN.datasets[wildcards.dataset]
+    return [spec["path"]] if spec["kind"] == "file" else []
+
+
 def cell_params(wildcards):
     """Fit params of every cell of a dataset, by ``classifier/method``."""
     return {

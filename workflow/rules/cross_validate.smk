@@ -1,4 +1,6 @@
 rule cross_validate:
+    input:
+        data=dataset_files,
     output:
         dataset="results/datasets/{dataset}.parquet",
         predictions=directory("results/predictions/{dataset}"),
@@ -18,10 +20,11 @@ rule cross_validate:
         spec=lambda wildcards: PLAN.datasets[wildcards.dataset],
         cells=cell_params,
         evaluation={
-            "criteria": PLAN.criteria(),
+            "rules": PLAN.rule_names(),
             "cost_ratios": PLAN.config["thresholds"]["cost_ratios"],
             "grid_size": PLAN.config["thresholds"]["grid_size"],
         },
+        splits=PLAN.splits(),
         cache=CELL_CACHE,
     script:
-        "../scripts/cross_validate.py"
+        "../scripts/step.py"

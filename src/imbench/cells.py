@@ -1,6 +1,9 @@
-"""The body of each workflow step, callable without Snakemake.
+"""One cell (dataset x classifier x method): fitted, or read from the prediction
+cache, then scored.
 
-``workflow/scripts/*.py`` only unpack the ``snakemake`` object and call these.
+A cell's predictions are cached under a key of what they depend on (its fit
+parameters, the data's values, imbench's code, the package versions), so a rerun
+refits only the cells whose key changed.
 """
 
 import hashlib
@@ -11,17 +14,16 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.config import config_hash
-from imbench.datasets import make_dataset, write_dataset
-from imbench.evaluation import CELL_KEYS, FOLD_KEYS, evaluate_cell
+from imbench.evaluation import evaluate_cell
 from imbench.fitting import NotApplicable, cross_validate, empty_predictions
 from imbench.io import read_table_with_meta, write_table_with_meta
 from imbench.methods import METHODS
 from imbench.runtime import package_versions
+from imbench.thresholds import ThresholdRule
 
 log = logging.getLogger("imbench")
 
@@ -61,6 +63,7 @@ def fit_cell(X, y, dataset, classifier, method, params):
             params["thresholds"],
             entry.neighbour_params,
             keep_members=entry.keeps_members,
+            balances_inside=entry.balances_inside,
         )
         predictions, meta["folds"] = result.predictions, result.folds
     except NotApplicable as error:
@@ -72,82 +75,15 @@ def fit_cell(X, y, dataset, classifier, method, params):
     return predictions, meta
 
 
-def cross_validate_job(dataset, spec, cells, evaluation, outputs, cache_dir, threads=1):
-    """One dataset's whole share of the benchmark, in one process: make the data,
-    cross-validate each of its cells, score their predictions.
+def run_cell(X, y, dataset, name, params, cached, output, evaluation):
+    """Predictions of the cell ``name`` (``classifier/method``), from the ``cached``
+    file or fitted (failures are not cached), linked to ``output``, then scored.
 
-    ``cells`` maps ``"classifier/method"`` to the cell's fit params; ``evaluation``
-    holds ``criteria``, ``cost_ratios`` and ``grid_size``; ``outputs`` the paths of
-    the ``dataset`` file, the ``predictions`` directory and the ``metrics`` file. A
-    cell whose predictions are in ``cache_dir`` under the same key (its params, the
-    data, the code) is not refitted, so a change to one method refits only that
-    method, and a killed job resumes where it stopped. Cells run in ``threads``
-    processes of one thread each.
+    ``evaluation`` holds ``rules`` (``ThresholdRule`` names), ``cost_ratios`` and
+    ``grid_size``. Returns its metrics (None unless it ran), its status record with
+    the thresholds each rule chose per fold, and its fit seconds (None from the
+    cache).
     """
-    from joblib import Parallel, delayed, parallel_config
-
-    X, y, info = make_dataset(spec)
-    log.info(
-        "%s: %d samples, %d features, %d positives (rate %.4f, target %s)",
-        spec["source"],
-        info["n_samples"],
-        info["n_features"],
-        info["n_positive"],
-        info["realized_rate"],
-        spec["rate"],
-    )
-    write_dataset(outputs["dataset"], X, y, info)
-    key = {
-        "dataset": dataset,
-        "data": data_digest(X, y),
-        "code": code_digest(),
-        **package_versions(),
-    }
-    with parallel_config(backend="loky", inner_max_num_threads=1):
-        results = Parallel(n_jobs=threads)(
-            delayed(_cross_validate_cell)(
-                X,
-                y,
-                dataset,
-                name,
-                params,
-                Path(cache_dir) / f"{config_hash({**key, name: params})}.parquet",
-                Path(outputs["predictions"]) / f"{name}.parquet",
-                evaluation,
-            )
-            for name, params in cells.items()
-        )
-    frames, statuses = [], []
-    for metrics, meta, seconds in results:
-        for record in meta["folds"]:
-            for note in record["adaptations"]:
-                log.info(
-                    "repeat %d fold %d: %s", record["repeat"], record["fold"], note
-                )
-        how = f"fitted in {seconds:.1f} s" if seconds is not None else "from the cache"
-        cell = {field: meta[field] for field in CELL_KEYS}
-        log.info(
-            "%s/%s/%s: %s %s (%s)", *cell.values(), meta["status"], meta["reason"], how
-        )
-        statuses.append({**cell, "status": meta["status"], "reason": meta["reason"]})
-        if metrics is not None:
-            frames.append(metrics.assign(**cell))
-    columns = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
-    metrics = (
-        pd.concat(frames, ignore_index=True)[columns]
-        if frames
-        else pd.DataFrame({column: [] for column in columns})
-    )
-    write_table_with_meta(
-        outputs["metrics"],
-        pa.Table.from_pandas(metrics, preserve_index=False),
-        {"dataset": info, "cells": statuses},
-    )
-
-
-def _cross_validate_cell(X, y, dataset, name, params, cached, output, evaluation):
-    """Predictions of one cell, from the cache or fitted (failures are not cached),
-    linked to ``output``; returns its metrics, status record and fit seconds."""
     seconds = None
     if not cached.exists():
         start = time.perf_counter()
@@ -163,10 +99,10 @@ def _cross_validate_cell(X, y, dataset, name, params, cached, output, evaluation
     table, meta = read_table_with_meta(output)  # fitted or cached: scored the same
     metrics = None
     if meta["status"] == "ok":
-        metrics = evaluate_cell(
+        metrics, meta["thresholds"] = evaluate_cell(
             table.to_pandas(),
             meta["folds"],
-            evaluation["criteria"],
+            [ThresholdRule.parse(name) for name in evaluation["rules"]],
             evaluation["cost_ratios"],
             evaluation["grid_size"],
         )

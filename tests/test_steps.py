@@ -1,4 +1,4 @@
-"""The workflow steps' bodies, run directly on small files."""
+"""The workflow steps, run directly on small files."""
 
 import gc
 import json
@@ -13,13 +13,14 @@ import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_info
 
-from imbench.analysis import t_interval
-from imbench.datasets import read_dataset, write_dataset
 from imbench.evaluation import NO_THRESHOLD
-from imbench.io import read_table_with_meta
-from imbench.jobs import cross_validate_job
+from imbench.io import read_dataset, read_table_with_meta, write_dataset
 from imbench.runtime import job
-from imbench.tables import GROUP_KEYS, aggregate, summarise
+from imbench.sources import files
+from imbench.stats import t_interval
+from imbench.steps import aggregate, cross_validate
+from imbench.summary import GROUP_KEYS, summarise
+from imbench.thresholds import plan_rules
 
 PARAMS = {
     "classifier_params": {},
@@ -35,13 +36,10 @@ def file_spec(tmp_path, X, y, name="d"):
     path = tmp_path / f"{name}.parquet"
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     frame.assign(target=y).to_parquet(path)
-    return {
-        "kind": "file",
-        "source": name,
-        "rate": None,
-        "path": str(path),
-        "target": "target",
-    }
+    spec = files.Spec(
+        name=name, source=name, rate=None, seed=0, path=str(path), target="target"
+    )
+    return spec.record()
 
 
 @pytest.fixture
@@ -50,23 +48,27 @@ def spec(tmp_path, imbalanced):
 
 
 def run_cells(spec, tmp_path, cells, threads=1, classifier="logistic_regression"):
-    """Run ``cross_validate_job`` on ``cells`` (method -> params) of ``classifier``;
-    returns the metrics, their metadata and each cell's predictions and metadata."""
+    """Run the ``cross_validate`` step on ``cells`` (method -> params) of
+    ``classifier``; returns the metrics, their metadata and each cell's predictions
+    and metadata."""
     outputs = {
         "dataset": tmp_path / "dataset.parquet",
         "predictions": tmp_path / "predictions",
         "metrics": tmp_path / "metrics.parquet",
     }
     shutil.rmtree(outputs["predictions"], ignore_errors=True)  # as Snakemake does
-    cross_validate_job(
-        "d",
-        spec,
-        {f"{classifier}/{method}": params for method, params in cells.items()},
-        {"criteria": ["f1", 10.0], "cost_ratios": [10.0], "grid_size": 50},
-        outputs,
-        tmp_path / "cache",
-        threads,
-    )
+    params = {
+        "spec": spec,
+        "cells": {f"{classifier}/{method}": p for method, p in cells.items()},
+        "evaluation": {
+            "rules": [rule.name for rule in plan_rules("holdout", [10.0])],
+            "cost_ratios": [10.0],
+            "grid_size": 50,
+        },
+        "splits": [["cv.folds", 3]],
+        "cache": tmp_path / "cache",
+    }
+    cross_validate.run({}, outputs, params, threads)
     table, meta = read_table_with_meta(outputs["metrics"])
     predictions = {
         method: read_table_with_meta(
@@ -225,7 +227,12 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
         name: tmp_path / f"{name}.out"
         for name in ("long", "summary", "markdown", "cells", "datasets", "provenance")
     }
-    aggregate([output], outputs, [], ["roc_auc", "average_precision"], {})
+    params = {
+        "not_applicable": [],
+        "headline": ["roc_auc", "average_precision"],
+        "provenance": {},
+    }
+    aggregate.run({"metrics": [output]}, outputs, params)
     summary = pd.read_csv(outputs["summary"])
     row = summary[summary["metric"] == "roc_auc"].iloc[0]
     assert row["n_folds"] == 0 and row["n_missing"] == 3 and np.isnan(row["mean"])
@@ -256,3 +263,31 @@ def test_summary_intervals_run_over_instances_or_else_over_folds():
     expected = t_interval(metrics.loc[metrics["source"] == "digits", "value"])
     assert (digits["ci_low"], digits["ci_high"]) == pytest.approx(expected)
     assert digits["mean"] == pytest.approx(means["digits-0"])
+
+
+def test_every_rule_has_its_step_and_no_step_imports_another():
+    """One room per step: the body of rule ``r`` is ``imbench.steps.r.run``, every
+    rule runs it through the one script, and steps share only library code."""
+    import ast
+    import importlib
+    import inspect
+
+    from .conftest import REPO
+
+    rules_text = "".join(p.read_text() for p in (REPO / "workflow/rules").glob("*.smk"))
+    rules = re.findall(r"^rule (\w+):", rules_text, re.MULTILINE)
+    scripts = re.findall(r'script:\s+"([^"]+)"', rules_text)
+    assert scripts == ["../scripts/step.py"] * len(rules)
+    steps = REPO / "src" / "imbench" / "steps"
+    assert sorted(rules) == sorted(p.stem for p in steps.glob("[!_]*.py"))
+    for rule in rules:
+        step = importlib.import_module(f"imbench.steps.{rule}")
+        parameters = list(inspect.signature(step.run).parameters)
+        assert parameters == ["input", "output", "params", "threads"]
+        imported = {
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(ast.parse(inspect.getsource(step)))
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for alias in node.names
+        }
+        assert not any(name.startswith("imbench.steps") for name in imported), rule

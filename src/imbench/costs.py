@@ -1,0 +1,76 @@
+"""Expected cost when a false negative costs r false positives (question 2): the Bayes
+threshold of calibrated probabilities, prior correction for models trained at another
+positive rate (Elkan 2001), and each fold's cost at the candidate thresholds."""
+
+import numpy as np
+import pandas as pd
+
+from imbench.metrics import confusion_counts, cost_per_sample
+
+COST_COLUMNS = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned", "oracle"]
+
+
+def prior_correct(proba, train_rate, true_rate):
+    """Probabilities of a model trained at positive rate ``train_rate`` moved to
+    ``true_rate`` (odds x [b'/(1-b')] x [(1-b)/b]; Elkan 2001)."""
+    proba = np.clip(np.asarray(proba, dtype=float), 1e-12, 1 - 1e-12)
+    odds = (
+        proba
+        / (1 - proba)
+        * (true_rate / (1 - true_rate))
+        * ((1 - train_rate) / train_rate)
+    )
+    return odds / (1 + odds)
+
+
+def bayes_threshold(cost_ratio):
+    """Cost-optimal threshold of calibrated probabilities, c_FP / (c_FP + c_FN)."""
+    return 1.0 / (1.0 + cost_ratio)
+
+
+def cost_curve(y_true, proba, cost_ratio, grid):
+    """Expected cost per sample at each threshold of ``grid``."""
+    _, fp, _, fn = confusion_counts(y_true, proba, grid)
+    return cost_per_sample(fp, fn, len(proba), cost_ratio)
+
+
+def cost_table(test_predictions, folds, cost_ratios, grid_size=201):
+    """Costs of one cell per cost ratio and fold: at 0.5, at the Bayes threshold (as
+    predicted, and after prior correction from the rate the model was trained at to
+    the training fold's), at the threshold tuned on training data, and the oracle
+    minimum over thresholds chosen on the test fold itself (a bound, not a method).
+
+    ``folds`` are the fold records: ``repeat``, ``fold``, ``train_positive_rate``,
+    ``trained_positive_rate`` (what the model learnt at, after resampling and class
+    weights) and ``tuned`` (the tuned threshold by cost ratio; NaN where none was).
+    """
+    grid = np.linspace(0, 1, grid_size)
+    rows = []
+    columns = ["repeat", "fold", "y_true", "proba"]
+    by_fold = test_predictions[columns].groupby(["repeat", "fold"])
+    for record in folds:
+        fold = by_fold.get_group((record["repeat"], record["fold"]))
+        y, proba = fold["y_true"].to_numpy(), fold["proba"].to_numpy()
+        trained, true = record["trained_positive_rate"], record["train_positive_rate"]
+        corrected = prior_correct(proba, trained, true) if trained != true else proba
+        _, grid_fp, _, grid_fn = confusion_counts(y, proba, grid)
+        for ratio in cost_ratios:
+            bayes = bayes_threshold(ratio)
+            tuned = record["tuned"].get(ratio, np.nan)
+            thresholds = np.array([0.5, bayes, tuned])
+            costs = cost_curve(y, proba, ratio, np.nan_to_num(thresholds, nan=np.inf))
+            rows.append(
+                {
+                    "cost_ratio": ratio,
+                    "repeat": record["repeat"],
+                    "fold": record["fold"],
+                    "at_0.5": costs[0],
+                    "at_bayes": costs[1],
+                    "at_bayes_prior_corrected": cost_curve(
+                        y, corrected, ratio, [bayes]
+                    )[0],
+                    "at_tuned": np.nan if np.isnan(tuned) else costs[2],
+                    "oracle": cost_per_sample(grid_fp, grid_fn, len(y), ratio).min(),
+                }
+            )
+    return pd.DataFrame(rows)

@@ -1,0 +1,54 @@
+"""Curves on common grids, so that they can be averaged: ROC and precision-recall
+(vertical averaging, Fawcett 2006), and metrics of an ensemble against its size."""
+
+import numpy as np
+import pandas as pd
+
+from imbench.metrics import (
+    confusion_counts,
+    decision_metrics,
+    probability_metrics,
+    ranking_counts,
+    roc_points,
+)
+
+
+def roc_on_grid(y_true, proba, grid):
+    """True-positive rate at each false-positive rate of ``grid``."""
+    return np.interp(grid, *roc_points(y_true, proba))
+
+
+def precision_on_grid(y_true, proba, grid):
+    """Interpolated precision (the best precision at recall >= r) at each recall of
+    ``grid``."""
+    tp, fp = ranking_counts(y_true, proba)
+    recall, precision = np.r_[0, tp / tp[-1]], np.r_[1, tp / (tp + fp)]
+    best_from = np.maximum.accumulate(precision[::-1])[::-1]
+    index = np.minimum(np.searchsorted(recall, grid, side="left"), len(recall) - 1)
+    return best_from[index]
+
+
+def ensemble_curves(predictions):
+    """Metrics of the ensemble of the first k members, k = 1..N, per fold.
+
+    Returns
+    -------
+    DataFrame
+        ``repeat, fold, members, average_precision, brier, f1``; F1 at 0.5.
+    """
+    test = predictions[predictions["role"] == "test"]
+    member_columns = sorted(c for c in test.columns if c.startswith("member_"))
+    rows = []
+    for (repeat, fold), rows_ in test.groupby(["repeat", "fold"]):
+        y = rows_["y_true"].to_numpy()
+        cumulative = np.cumsum(rows_[member_columns].to_numpy(), axis=1)
+        for k in range(1, len(member_columns) + 1):
+            proba = cumulative[:, k - 1] / k
+            scores = probability_metrics(y, proba, ["average_precision", "brier"])
+            f1 = decision_metrics(*confusion_counts(y, proba, [0.5]))["f1"][0]
+            rows.append(
+                (repeat, fold, k, scores["average_precision"], scores["brier"], f1)
+            )
+    return pd.DataFrame(
+        rows, columns=["repeat", "fold", "members", "average_precision", "brier", "f1"]
+    )

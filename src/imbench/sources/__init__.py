@@ -1,0 +1,135 @@
+"""Dataset sources: where the benchmark's dataset instances come from.
+
+Each source is a module of this package with a ``Spec`` (a frozen dataclass, one per
+dataset instance), ``expand(config, base_dir)`` yielding the specs a config asks for
+(checked at planning time, standard library only), and ``load(spec)`` returning
+``(X, y)`` with ``y`` in {0, 1}, 1 the positive class. Adding a source is a module
+here, an entry in ``SOURCES`` and its schema keys.
+"""
+
+import dataclasses
+
+from imbench.errors import ConfigError, DatasetError
+from imbench.methods import METHODS
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class DatasetSpec:
+    """What every dataset instance has.
+
+    ``name`` names its files; ``source`` groups instances in tables; ``rate`` is the
+    target positive rate (None: the data's own); ``rows`` is its size when known
+    before loading (None for files); ``seed`` seeds its making, derived from its name
+    by ``expand``.
+    """
+
+    kind = "abstract"  # set by each source: the key of ``SOURCES``
+
+    name: str
+    source: str
+    rate: float | None
+    rows: int | None = None
+    seed: int | None = None
+
+    def origin(self):
+        """What error messages name: the source, or a user's file."""
+        return self.source
+
+    def record(self):
+        """The spec as JSON-able data: what a job receives and its dataset records."""
+        return {"kind": self.kind, **dataclasses.asdict(self)}
+
+
+def stratified_splits(config):
+    """``[key, n_splits]`` of every stratified split: the outer folds first, then those
+    made inside a training fold."""
+    splits = [["cv.folds", config["cv"]["folds"]]]
+    if config["thresholds"]["strategy"] == "inner_cv":
+        splits.append(["thresholds.inner_folds", config["thresholds"]["inner_folds"]])
+    for name in ("threshold_f1", "threshold_cost"):
+        if name in config["methods"]:
+            folds = {**METHODS[name].defaults, **config["methods"][name]}["cv_folds"]
+            splits.append([f"methods.{name}.cv_folds", folds])
+    return splits
+
+
+def minority_problem(minority, splits):
+    """What is wrong when ``minority`` samples must be split stratified by ``splits``
+    (``[key, n_splits]`` pairs, the outer folds first), or None."""
+    (outer_key, folds), *inner = splits
+    if minority < folds:
+        return f"{minority} minority samples, fewer than {outer_key} = {folds}"
+    in_training = minority - -(-minority // folds)  # the smallest training fold
+    for key, n_splits in inner:
+        if in_training < n_splits:
+            return (
+                f"{in_training} minority samples in a training fold, fewer than "
+                f"{key} = {n_splits}"
+            )
+    return None
+
+
+def check_minority(name, minority, config, where):
+    """``ConfigError`` at ``where`` when instance ``name`` cannot be split."""
+    problem = minority_problem(minority, stratified_splits(config))
+    if problem:
+        raise ConfigError(f"{where}: {name} would have {problem}")
+
+
+def rate_name(rate):
+    """A positive rate as it appears in instance names (``0.05``)."""
+    return f"{rate:g}"
+
+
+def subsample(X, y, n_negative, n_positive, seed):
+    """Keep ``n_negative`` and ``n_positive`` random samples, in a random order."""
+    import numpy as np
+    from imblearn.datasets import make_imbalance
+
+    X, y = make_imbalance(
+        X, y, sampling_strategy={0: n_negative, 1: n_positive}, random_state=seed
+    )
+    order = np.random.default_rng(seed).permutation(len(y))
+    return X[order], y[order]
+
+
+def _registry():
+    from imbench.sources import builtin, files, imblearn, synthetic
+
+    return {
+        module.Spec.kind: module for module in (synthetic, builtin, files, imblearn)
+    }
+
+
+def expand(config, base_dir, seed_of):
+    """Specs of every dataset instance ``config`` asks for, source by source, each
+    seeded by ``seed_of(name)``."""
+    return [
+        dataclasses.replace(spec, seed=seed_of(spec.name))
+        for source in _registry().values()
+        for spec in source.expand(config, base_dir)
+    ]
+
+
+def load(record, splits):
+    """``(X, y, info)`` of the instance a spec ``record`` describes; ``info`` adds the
+    realized class counts to the record. ``DatasetError`` when the data cannot be
+    split by ``splits`` (only knowable once it is read)."""
+    sources = _registry()
+    if record.get("kind") not in sources:
+        raise ValueError(f"unknown dataset kind {record.get('kind')!r}")
+    source = sources[record["kind"]]
+    spec = source.Spec(**{k: v for k, v in record.items() if k != "kind"})
+    X, y = source.load(spec)
+    n_positive = int(y.sum())
+    problem = minority_problem(min(n_positive, len(y) - n_positive), splits)
+    if problem:
+        raise DatasetError(f"{spec.origin()}: {problem}")
+    info = {
+        **record,
+        "n_samples": len(y),
+        "n_features": X.shape[1],
+        "n_positive": n_positive,
+        "realized_rate": n_positive / len(y),
+    }
+    return X, y, info

@@ -1,0 +1,71 @@
+"""``make_classification`` data at each configured positive rate."""
+
+import dataclasses
+
+from imbench.errors import ConfigError
+from imbench.sources import DatasetSpec, check_minority, rate_name, subsample
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Spec(DatasetSpec):
+    """A generated instance: ``generator`` holds ``make_classification``'s size and
+    shape parameters and ``label_noise``."""
+
+    kind = "synthetic"
+
+    generator: dict
+
+
+def expand(config, base_dir):
+    """One instance per positive rate and generator seed."""
+    if "synthetic" not in config["datasets"]:
+        return
+    generator = dict(config["datasets"]["synthetic"])
+    seeds = generator.pop("seeds")
+    if generator["n_informative"] + generator["n_redundant"] > generator["n_features"]:
+        raise ConfigError(
+            "datasets.synthetic: n_informative + n_redundant exceeds n_features"
+        )
+    n_samples = generator["n_samples"]
+    for rate in config["positive_rates"]:
+        positives = round(rate * n_samples)
+        for seed in range(seeds):
+            name = f"synthetic-r{rate_name(rate)}-s{seed}"
+            minority = min(positives, n_samples - positives)
+            check_minority(name, minority, config, "datasets.synthetic")
+            yield Spec(
+                name=name,
+                source="synthetic",
+                rate=rate,
+                rows=n_samples,
+                generator=generator,
+            )
+
+
+def load(spec):
+    return generate(spec.rate, spec.seed, **spec.generator)
+
+
+def generate(rate, seed, n_samples, label_noise=0.0, **generator):
+    """``make_classification`` data whose positive rate is exactly ``rate``.
+
+    Label noise as ``flip_y`` would pull the rate towards 50%, so instead a random
+    subset of ``label_noise * n_samples`` samples has its labels shuffled among itself:
+    those labels no longer depend on the features, and the class counts do not move.
+    """
+    import numpy as np
+    from sklearn.datasets import make_classification
+
+    n_positive = round(rate * n_samples)
+    X, y = make_classification(
+        n_samples=2 * n_samples,
+        weights=[1 - rate, rate],
+        flip_y=0.0,
+        random_state=seed,
+        **generator,
+    )
+    X, y = subsample(X, y, n_samples - n_positive, n_positive, seed)
+    rng = np.random.default_rng([seed, 1])
+    noisy = rng.choice(n_samples, size=round(label_noise * n_samples), replace=False)
+    y[noisy] = rng.permutation(y[noisy])
+    return X, y

@@ -1,0 +1,37 @@
+"""Rule ``aggregate``: the tidy long table, the summary per positive rate with its
+Markdown headline tables, every cell's status, the datasets and the provenance."""
+
+import json
+from pathlib import Path
+
+from imbench.evaluation import CELL_KEYS, FOLD_KEYS
+from imbench.runtime import package_versions
+from imbench.summary import cell_table, summarise, summary_markdown
+from imbench.tables import load_metrics, write_csv
+
+LONG_COLUMNS = ["dataset", "source", "positive_rate", *CELL_KEYS[1:], *FOLD_KEYS]
+
+
+def run(input, output, params, threads=1):
+    """``input``: ``metrics`` files; ``output``: ``long``, ``summary``, ``markdown``,
+    ``cells``, ``datasets``, ``provenance``; ``params``: ``not_applicable`` cells,
+    ``headline`` metrics, ``provenance`` (config hash, git commit)."""
+    metrics, cells, datasets = load_metrics(input["metrics"])
+    cells = cell_table(cells, params["not_applicable"], datasets["dataset"])
+    metrics = metrics.sort_values([*CELL_KEYS, *FOLD_KEYS], ignore_index=True)
+    write_csv(metrics[[*LONG_COLUMNS, "value", "missing"]], output["long"])
+    summary = summarise(metrics)
+    write_csv(summary, output["summary"])
+    Path(output["markdown"]).write_text(
+        summary_markdown(summary, cells, params["headline"])
+    )
+    write_csv(cells, output["cells"])
+    write_csv(datasets.sort_values("dataset", ignore_index=True), output["datasets"])
+    Path(output["provenance"]).write_text(
+        json.dumps(
+            {**params["provenance"], "packages": package_versions()},
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )

@@ -1,0 +1,103 @@
+"""Rule ``cross_validate``: one dataset's whole share of the benchmark, in one process.
+
+Make (or read) the dataset, cross-validate each of its cells, or take its predictions
+from the cache, and score them. A cell's predictions are keyed by what they depend on,
+so a change to one method refits only that method, and a killed job resumes where it
+stopped. Cells run in ``threads`` processes of one thread each.
+"""
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+from joblib import Parallel, delayed, parallel_config
+
+from imbench import sources
+from imbench.cells import code_digest, data_digest, run_cell
+from imbench.config import config_hash
+from imbench.evaluation import CELL_KEYS, FOLD_KEYS
+from imbench.io import write_dataset, write_table_with_meta
+from imbench.runtime import package_versions
+
+log = logging.getLogger("imbench")
+METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
+
+
+def run(input, output, params, threads=1):
+    """``params``: ``spec`` (the dataset's record), ``cells`` (fit params by
+    ``classifier/method``), ``evaluation`` (``rules``, ``cost_ratios``,
+    ``grid_size``), ``splits`` (the stratified splits the data must allow) and
+    ``cache`` (the prediction cache's directory). ``output``: ``dataset``,
+    ``predictions`` (a directory) and ``metrics``."""
+    spec = params["spec"]
+    X, y, info = sources.load(spec, params["splits"])
+    log.info(
+        "%s: %d samples, %d features, %d positives (rate %.4f, target %s)",
+        spec["source"],
+        info["n_samples"],
+        info["n_features"],
+        info["n_positive"],
+        info["realized_rate"],
+        spec["rate"],
+    )
+    write_dataset(output["dataset"], X, y, info)
+    key = {
+        "dataset": spec["name"],
+        "data": data_digest(X, y),
+        "code": code_digest(),
+        **package_versions(),
+    }
+    with parallel_config(backend="loky", inner_max_num_threads=1):
+        results = Parallel(n_jobs=threads)(
+            delayed(run_cell)(
+                X,
+                y,
+                spec["name"],
+                name,
+                cell_params,
+                Path(params["cache"]) / f"{config_hash({**key, name: cell_params})}"
+                ".parquet",
+                Path(output["predictions"]) / f"{name}.parquet",
+                params["evaluation"],
+            )
+            for name, cell_params in params["cells"].items()
+        )
+    frames, statuses = [], []
+    for metrics, meta, seconds in results:
+        _log_cell(meta, seconds)
+        cell = {field: meta[field] for field in CELL_KEYS}
+        statuses.append(
+            {
+                **cell,
+                "status": meta["status"],
+                "reason": meta["reason"],
+                "thresholds": meta.get("thresholds", []),
+            }
+        )
+        if metrics is not None:
+            frames.append(metrics.assign(**cell))
+    metrics = (
+        pd.concat(frames, ignore_index=True)[METRIC_COLUMNS]
+        if frames
+        else pd.DataFrame({column: [] for column in METRIC_COLUMNS})
+    )
+    write_table_with_meta(
+        output["metrics"],
+        pa.Table.from_pandas(metrics, preserve_index=False),
+        {"dataset": info, "cells": statuses},
+    )
+
+
+def _log_cell(meta, seconds):
+    for record in meta["folds"]:
+        for note in record["adaptations"]:
+            log.info("repeat %d fold %d: %s", record["repeat"], record["fold"], note)
+    how = f"fitted in {seconds:.1f} s" if seconds is not None else "from the cache"
+    log.info(
+        "%s/%s/%s: %s %s (%s)",
+        *(meta[field] for field in CELL_KEYS),
+        meta["status"],
+        meta["reason"],
+        how,
+    )

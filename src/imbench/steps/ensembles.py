@@ -1,0 +1,52 @@
+"""Rule ``ensembles`` (question 3): undersampling ensembles of 1..N members against
+one model on all the data (``baseline``) and one undersampled model
+(``random_undersample``)."""
+
+import pandas as pd
+
+from imbench import figures
+from imbench.comparisons import ensemble_gains
+from imbench.curves import ensemble_curves
+from imbench.names import label
+from imbench.runtime import stem
+from imbench.stats import holm
+from imbench.tables import (
+    instance_means,
+    load_metrics,
+    ok_cells,
+    read_predictions,
+    write_tables,
+)
+
+PANELS = [("average_precision", "none"), ("f1", "default"), ("brier", "none")]
+REFERENCES = ("baseline", "random_undersample")
+
+
+def run(input, output, params, threads=1):
+    """``input``: ``metrics`` files and ``predictions`` directories."""
+    metrics, cells, datasets = load_metrics(input["metrics"])
+    rate_of = datasets.set_index("dataset")["positive_rate"]
+    curves = pd.concat(
+        [
+            ensemble_curves(read_predictions(input["predictions"], cell)[0]).assign(
+                dataset=cell["dataset"],
+                classifier=cell["classifier"],
+                positive_rate=rate_of[cell["dataset"]],
+            )
+            for cell in ok_cells(cells, "undersample_ensemble")
+        ],
+        ignore_index=True,
+    )
+    figures.ensemble_sizes(
+        curves,
+        {metric: instance_means(metrics, metric, rule) for metric, rule in PANELS},
+        PANELS,
+        [output["pdf"], output["png"]],
+    )
+    table = pd.DataFrame(
+        {"metric": label(metric, rule), **row}
+        for metric, rule in PANELS
+        for row in ensemble_gains(curves, metrics, metric, rule, REFERENCES)
+    )
+    table["p_holm"] = holm(table["p"])
+    write_tables(table, stem(output["csv"]))

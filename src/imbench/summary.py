@@ -1,0 +1,151 @@
+"""Summaries of the long metrics table: per positive rate with 95% intervals, the
+Markdown headline tables, the status of every cell, and the gaps between F1
+averages."""
+
+import numpy as np
+import pandas as pd
+
+from imbench.evaluation import CELL_KEYS
+from imbench.names import F1_AVERAGES
+from imbench.stats import t_half_width
+from imbench.thresholds import NO_RULE
+
+MARKDOWN_INTRO = """\
+Mean ± standard deviation over folds and dataset seeds; n/a where a metric is undefined
+(e.g. no threshold can be tuned on constant scores). `metric@rule` is a decision metric
+at a threshold rule: `default` = 0.5, `own` = the method's, `tuned_*` = chosen on
+training data. Full numbers with 95% intervals: `summary.csv`."""
+GROUP_KEYS = [
+    "source",
+    "positive_rate",
+    "classifier",
+    "method",
+    "threshold_rule",
+    "metric",
+]
+
+
+def cell_table(cells, not_applicable, datasets):
+    """Status of every configured cell: ok, failed or not_applicable, with a reason;
+    cells the plan ruled out (a classifier lacks what a method needs) included."""
+    rows = list(cells)
+    for classifier, method, reason in not_applicable:
+        rows.extend(
+            {
+                "dataset": dataset,
+                "classifier": classifier,
+                "method": method,
+                "status": "not_applicable",
+                "reason": reason,
+            }
+            for dataset in datasets
+        )
+    return pd.DataFrame(rows, columns=[*CELL_KEYS, "status", "reason"]).sort_values(
+        CELL_KEYS, ignore_index=True
+    )
+
+
+def summarise(metrics):
+    """Mean, standard deviation and 95% t-interval per positive rate.
+
+    The mean and standard deviation run over all folds of all dataset instances; the
+    interval treats each dataset instance (its mean over folds) as one observation, as
+    instances are independent and folds are not. With a single instance it falls back
+    to the folds, and ``interval_over`` says which. NaN values are left out; an interval
+    over fewer than two values is NaN.
+    """
+    folds = metrics.groupby(GROUP_KEYS, sort=True)["value"]
+    table = folds.agg(n_folds="count", mean="mean", std="std")
+    table.insert(1, "n_missing", folds.size() - table["n_folds"])
+    instances = (
+        metrics.groupby([*GROUP_KEYS, "dataset"], sort=True)["value"]
+        .mean()
+        .groupby(GROUP_KEYS, sort=True)
+        .agg(["size", "count", "mean", "std"])
+    )
+    table.insert(2, "n_datasets", instances["size"])
+    over_datasets = instances["size"] > 1
+    n = np.where(over_datasets, instances["count"], table["n_folds"])
+    centre = np.where(over_datasets, instances["mean"], table["mean"])
+    spread = np.where(over_datasets, instances["std"], table["std"])
+    half = t_half_width(n, spread)
+    table["ci_low"], table["ci_high"] = centre - half, centre + half
+    table["interval_over"] = np.where(over_datasets, "datasets", "folds")
+    return table.reset_index()
+
+
+def _headline_column(summary, entry):
+    metric, _, rule = entry.partition("@")
+    chosen = summary[
+        (summary["metric"] == metric) & (summary["threshold_rule"] == (rule or NO_RULE))
+    ]
+    text = [
+        "n/a" if np.isnan(mean) else f"{mean:.3f} ± {std:.3f}"
+        for mean, std in zip(chosen["mean"], chosen["std"].fillna(0), strict=True)
+    ]
+    return pd.Series(
+        text,
+        index=pd.MultiIndex.from_frame(chosen[["classifier", "method"]]),
+        name=entry,
+    )
+
+
+def summary_markdown(summary, cells, headline):
+    """Markdown: one table per source and positive rate, rows classifier x method,
+    columns the headline metrics as mean ± sd; then cells that did not run."""
+    parts = [
+        "# imbench summary",
+        "",
+        MARKDOWN_INTRO,
+        "",
+    ]
+    for (source, rate), group in summary.groupby(
+        ["source", "positive_rate"], sort=True
+    ):
+        columns = [_headline_column(group, entry) for entry in headline]
+        table = pd.concat(columns, axis=1).sort_index().fillna("n/a")
+        parts += [
+            f"## {source}, positive rate {rate:g}",
+            "",
+            table.reset_index().to_markdown(index=False),
+            "",
+        ]
+    skipped = cells[cells["status"] != "ok"].drop_duplicates(
+        ["classifier", "method", "status", "reason"]
+    )
+    if len(skipped):
+        parts += [
+            "## Cells without results",
+            "",
+            skipped[["classifier", "method", "status", "reason"]].to_markdown(
+                index=False
+            ),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def f1_gaps(metrics, rule="default"):
+    """How far the four F1 averages lie apart, per source, rate, classifier, method.
+
+    Returns
+    -------
+    DataFrame
+        Mean of each average over folds and instances, the largest gap between any
+        two, and which two; sorted by the gap, largest first.
+    """
+    chosen = metrics[
+        metrics["metric"].isin(F1_AVERAGES) & (metrics["threshold_rule"] == rule)
+    ]
+    keys = ["source", "positive_rate", "classifier", "method"]
+    wide = chosen.pivot_table(
+        index=keys, columns="metric", values="value"
+    ).reset_index()
+    values = wide[list(F1_AVERAGES)].to_numpy()
+    highest, lowest = np.nanargmax(values, axis=1), np.nanargmin(values, axis=1)
+    wide["gap"] = np.nanmax(values, axis=1) - np.nanmin(values, axis=1)
+    wide["highest"] = np.array(F1_AVERAGES)[highest]
+    wide["lowest"] = np.array(F1_AVERAGES)[lowest]
+    return wide.sort_values(
+        ["gap", *keys], ascending=[False, *[True] * len(keys)], ignore_index=True
+    )
