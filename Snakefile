@@ -19,13 +19,19 @@ include: "workflow/rules/analysis.smk"
 
 
 onsuccess:
-    failed = failure_summary(TABLES["cells"])
+    summary, failed = failure_summary(TABLES["cells"])
     if failed:
-        sys.exit(failed)
+        sys.exit(summary)
+    elif summary:
+        print(summary, file=sys.stderr)
 
 
+# Every output is a target, so that one deleted by hand is noticed and remade.
 rule all:
     default_target: True
     input:
+        DATASETS,
+        PREDICTIONS,
+        METRICS,
         TABLES.values(),
         ANALYSES,

@@ -177,8 +177,8 @@ def pipeline(workdir, config, cores):
 
 
 def _loop_cell(X, y, dataset, cell, params, rules, cost_ratios, grid_size):
-    from imbench.cells import fit_cell
     from imbench.evaluation import evaluate_cell
+    from imbench.fitting import fit_cell
 
     predictions, meta = fit_cell(X, y, dataset, cell.classifier, cell.method, params)
     if meta["status"] != "ok":

@@ -5,6 +5,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from imbench.classifiers import CLASSIFIERS
 from imbench.config import ConfigError, build_plan, load_yaml
 
 from .conftest import REPO, SCHEMA
@@ -200,6 +201,88 @@ INVALID = [
     ("cv.folds", 3.0, "cv.folds: 3.0 is not of type 'integer'"),
     ("datasets.synthetic.seeds", 1.0, "synthetic.seeds: 1.0 is not of type 'integer'"),
     ("thresholds.grid_size", 50.0, "grid_size: 50.0 is not of type 'integer'"),
+    ("datasets.synthetic.n_samples", 300.0, "n_samples: 300.0 is not of type"),
+    ("cv.repeats", 2.0, "cv.repeats: 2.0 is not of type 'integer'"),
+    ("thresholds.inner_folds", 3.0, "inner_folds: 3.0 is not of type 'integer'"),
+    ("methods.smote.k_neighbors", 5.0, "k_neighbors: 5.0 is not of type 'integer'"),
+    ("methods.undersample_ensemble.n_members", 3.5, "n_members: 3.5 is not of"),
+    ("methods.easy_ensemble.boosting_rounds", 0, "boosting_rounds: 0 is less"),
+    ("methods.threshold_cost.cost_ratio", 0, "cost_ratio: 0 is less than or equal"),
+    ("methods.focal_loss.gamma", -1, "methods.focal_loss.gamma: -1 is less than"),
+    ("datasets.builtin.0.seeds", 1.5, "seeds: 1.5 is not of type 'integer'"),
+    ("datasets.builtin.0.positive_rates", [0.3, 0.3], "has non-unique elements"),
+    ("datasets.imblearn", {"names": []}, "names: [] should be non-empty"),
+    ("datasets.files.0.target", DELETE, "'target' is a required property"),
+    ("datasets.files.0.path", "", "path: '' should be non-empty"),
+    ("seed", 1.5, "seed: 1.5 is not of type 'string', 'integer'"),
+    ("positive_rates", [0.5, 1], "positive_rates.1: 1 is greater than or equal"),
+    ("thresholds.grid_size", 1, "grid_size: 1 is less than the minimum of 2"),
+    (
+        "datasets.synthetic.n_clusters_per_class",
+        5,
+        "n_clusters_per_class = 10 exceeds 2**n_informative = 8",
+    ),
+    ("datasets.synthetic.n_features", 10**7, "GiB to generate, more than"),
+    (
+        "classifiers.logistic_regression.params",
+        {"max_iter": 100.0},
+        "params.max_iter: 100.0 is not an int in the range [0, inf)",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"class_weight": {2: 1.0}},
+        "params.class_weight: 2 is not a class (the classes are 0 and 1)",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"class_weight": {"neg": 1.0}},
+        "params.class_weight: 'neg' is not a class",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"class_weight": {0: 1, 1: -10}},
+        "params.class_weight.1: -10 is not positive",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {"class_weight": {0: 1, 1: "ten"}},
+        "params.class_weight.1: 'ten' is not a number",
+    ),
+    (
+        "classifiers.hist_gradient_boosting.params",
+        {"max_bins": 300},
+        "params.max_bins: 300 is greater than the maximum of 255",
+    ),
+    (
+        "classifiers.random_forest.params",
+        {"n_jobs": 2},
+        "('n_jobs' was unexpected)",  # threads come from the rule
+    ),
+    (
+        "classifiers.mlp.params",
+        {"hidden_layer_sizes": 0},
+        "params.hidden_layer_sizes: 0 is less than the minimum of 1",
+    ),
+    (
+        "classifiers.mlp.params",
+        {"solver": "adamw"},
+        "params.solver: 'adamw' is not one of ['adam', 'lbfgs', 'sgd']",
+    ),
+    ("tables.headline", ["f1@own_threshold"], "'f1@own_threshold' is not"),
+    ("tables.headline", ["expected_cost_3@default"], "'expected_cost_3@default'"),
+    ("tables.headline", [], "tables.headline: [] should be non-empty"),
+    ("datasets.files.0.name", "a\n", "datasets.files.0.name: 'a\\n' does not match"),
+    ("datasets.files.0.name", "x" * 65, "does not match"),
+    ("datasets.files.0.name", "", "datasets.files.0.name: '' does not match"),
+    (
+        "datasets.files",
+        [
+            {"name": "c", "path": "tests/data/customers.csv", "target": "outcome"},
+            {"name": "c", "path": "tests/data/customers.csv", "target": "outcome"},
+        ],
+        "datasets.files.1.name: 'c' names another file too",
+    ),
+    ("datasets.files.0.path", "nope\n.csv", "no such file 'nope\\n.csv'"),
     ("cv.repeats", 0, "cv.repeats: 0 is less than the minimum of 1"),
     ("cv.shuffle", True, "cv: Additional properties are not allowed ('shuffle'"),
     ("positive_rates", [], "positive_rates: [] should be non-empty"),
@@ -258,10 +341,13 @@ JSON_VALUES = st.recursive(
     | st.integers(-(10**12), 10**12)
     | st.floats(allow_nan=True, allow_infinity=True)
     | st.sampled_from([float("nan"), float("inf"), -1.0, 0.0, 0.5, 1.0, 10**9])
+    | st.integers(-5, 5).map(float)  # whole-number floats where counts go
+    | st.sampled_from(["a\n", "x\x00y", "tab\there", "cr\r", "\x1b[31m"])
     | st.text(max_size=12),
     lambda children: (
         st.lists(children, max_size=4)
         | st.dictionaries(st.text(max_size=8), children, max_size=4)
+        | st.dictionaries(st.integers(-1, 2), children, max_size=3)  # integer keys
     ),
     max_leaves=8,
 )
@@ -326,3 +412,39 @@ def test_planning_imports_no_numerical_library():
     loaded = set(result.stdout.split())
     assert {"imbench", "yaml", "jsonschema"} <= loaded
     assert loaded.isdisjoint({"numpy", "pandas", "pyarrow", "scipy", "sklearn"})
+
+
+def test_an_alias_bomb_is_stopped_at_once():
+    """Nine levels of ten aliases: 10**9 values once expanded. The size check stops
+    at 100,000 of them, before any check walks the whole tree."""
+    text = "a0: &a0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + "".join(
+        f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 9)
+    )
+    config = {**yaml.safe_load(REPO.joinpath("config/test.yaml").read_text())}
+    config["bomb"] = yaml.safe_load(text)
+    with pytest.raises(ConfigError, match="more than 100000 values"):
+        build_plan(config, SCHEMA, base_dir=REPO)
+
+
+def test_a_yte_template_config_is_refused(tmp_path):
+    from imbench.config import refuse_templates
+
+    plain, template = tmp_path / "plain.yaml", tmp_path / "template.yaml"
+    plain.write_text("seed: 1\n")
+    template.write_text("__use_yte__: true\nseed: ?1 + 1\n")
+    refuse_templates([plain])
+    with pytest.raises(ConfigError, match=r"YTE templates .* are not accepted"):
+        refuse_templates([plain, template])
+
+
+def test_class_weights_with_integer_keys_reach_the_estimator(test_config):
+    config = copy.deepcopy(test_config)
+    config["classifiers"]["logistic_regression"] = {
+        "params": {"class_weight": {0: 1, 1: 10}}
+    }
+    plan = plan_of(config)
+    cell = next(c for c in plan.cells if c.classifier == "logistic_regression")
+    params = plan.fit_params(cell)["classifier_params"]
+    assert params == {"class_weight": {"0": 1, "1": 10}}  # JSON, as jobs get it
+    model = CLASSIFIERS["logistic_regression"].build(params)
+    assert model.get_params()["class_weight"] == {0: 1, 1: 10}

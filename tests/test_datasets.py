@@ -22,7 +22,7 @@ def builtin(loader, positive_label, rate, seed):
         loader=loader,
         positive_label=positive_label,
     )
-    return sources.builtin.load(spec)
+    return sources.builtin.load(spec)[:2]
 
 
 GENERATOR = {"n_samples": 1000, "n_features": 5, "n_informative": 3, "n_redundant": 1}
@@ -97,12 +97,12 @@ def write_csv(tmp_path, frame, name="data.csv"):
 
 def good_frame():
     return pd.DataFrame(
-        {"a": [1.0, 2, 3, 4], "b": [0, 1, 0, 1], "label": ["x", "y"] * 2}
+        {"a": [1.0, 2, 4, 3], "b": [0, 1, 1, 0], "label": ["x", "y"] * 2}
     )
 
 
 def test_user_file_with_string_labels_and_positive_label(tmp_path):
-    X, y = user_file(write_csv(tmp_path, good_frame()), "label", "y")
+    X, y, _ = user_file(write_csv(tmp_path, good_frame()), "label", "y")
     assert X.shape == (4, 2)
     np.testing.assert_array_equal(y, [0, 1, 0, 1])
 
@@ -110,7 +110,7 @@ def test_user_file_with_string_labels_and_positive_label(tmp_path):
 def test_user_parquet_file(tmp_path):
     path = tmp_path / "data.parquet"
     good_frame().assign(label=[0, 1, 0, 1]).to_parquet(path)
-    _, y = user_file(path, "label")
+    _, y, _ = user_file(path, "label")
     np.testing.assert_array_equal(y, [0, 1, 0, 1])
 
 
@@ -136,6 +136,34 @@ def test_user_parquet_file(tmp_path):
             "x",
             "missing values",
         ),
+        (lambda f: f.assign(a=[1.0, -np.inf, 3, 4]), "label", "y", "infinite"),
+        (lambda f: f.assign(a=[True, False] * 2), "label", "y", "'a' is not numeric"),
+        (lambda f: f.assign(a=[1, "2x", 3, 4]), "label", "y", "'a' is not numeric"),
+        (lambda f: f.assign(label=[np.nan] * 4), "label", "y", "missing values"),
+        (lambda f: f.assign(label=[0, 1, 2, 1]), "label", None, "found 3"),
+        (lambda f: f.assign(label=[0, 2, 0, 2]), "label", None, "set positive_label"),
+        (lambda f: f.assign(label=[0, 1, 0, 1]), "label", "1", "'1' is not a class"),
+        (lambda f: f[["label"]], "label", "y", "no feature columns besides 'label'"),
+        (lambda f: f.iloc[:0], "label", "y", "found 0"),
+        (lambda f: f.iloc[:1], "label", "y", "found 1"),
+        (  # a copy of the target's 0/1 coding leaks the label
+            lambda f: f.assign(copy=[0, 1, 0, 1]),
+            "label",
+            "y",
+            "'copy' determines the target 'label' exactly",
+        ),
+        (  # its complement
+            lambda f: f.assign(flag=[1, 0, 1, 0]),
+            "label",
+            "y",
+            "'flag' determines the target",
+        ),
+        (  # a recoding
+            lambda f: f.assign(code=[5.0, 7.0, 5.0, 7.0]),
+            "label",
+            "y",
+            "'code' determines the target",
+        ),
     ],
 )
 def test_bad_user_files_name_file_and_column(
@@ -148,13 +176,41 @@ def test_bad_user_files_name_file_and_column(
     assert "\n" not in str(raised.value)
 
 
-def test_unreadable_and_unknown_files(tmp_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        ("empty.csv", b"", "cannot read"),
+        ("data.xlsx", b"a,label\n1,x\n", r"not a \.csv or \.parquet"),
+        ("ragged.csv", b"a,label\n1,x\n2,y,3,4\n", "cannot read"),
+        ("latin.csv", b"a,label\n1,\xe9t\xe9\n2,y\n", "cannot read"),
+        ("bad.parquet", b"PAR1 this is no parquet", "cannot read"),
+        (  # a repeated header: pandas would call the copy 'label.1'
+            "twice.csv",
+            b"a,label,label\n1,1,1\n2,0,0\n3,1,1\n4,0,0\n",
+            "'label.1' determines the target 'label' exactly",
+        ),
+    ],
+)
+def test_unreadable_and_leaking_files(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(DatasetError, match=message) as raised:
+        user_file(path, "label", 1 if name == "twice.csv" else None)
+    assert repr(str(path)) in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_directory_is_no_file(tmp_path):
+    (tmp_path / "dir.csv").mkdir()
     with pytest.raises(DatasetError, match="cannot read"):
-        user_file(empty, "label")
-    with pytest.raises(DatasetError, match=r"not a \.csv or \.parquet"):
-        user_file(tmp_path / "data.xlsx", "label")
+        user_file(tmp_path / "dir.csv", "label")
+
+
+def test_a_file_path_with_a_newline_stays_one_line(tmp_path):
+    path = tmp_path / "two\nlines.csv"
+    write_csv(tmp_path, good_frame().assign(a=["p"] * 4), name=path.name)
+    with pytest.raises(DatasetError) as raised:
+        user_file(path, "label", "y")
+    assert "\n" not in str(raised.value) and "two\\nlines" in str(raised.value)
 
 
 @pytest.fixture
@@ -193,14 +249,33 @@ def test_imblearn_dataset_offline_download_fails_clearly(tmp_path, monkeypatch):
         imblearn_benchmark("ecoli", tmp_path, download=True)
 
 
-def test_constant_and_duplicated_columns_are_kept_and_logged(tmp_path, caplog):
-    frame = good_frame().assign(constant=7.0, copy_of_a=lambda f: f["a"])
+def test_suspicious_columns_and_rows_are_kept_and_reported(tmp_path, caplog):
+    frame = pd.DataFrame(
+        {
+            "row": [1.0, 2, 3, 4, 5, 6],  # a row number
+            "a": [0.3, 0.1, 0.1, 0.2, 0.3, 0.3],
+            "b": [1.0, 0.0, 1.0, 1.0, 1.0, 0.5],
+            "constant": 7.0,
+            "copy_of_a": [0.3, 0.1, 0.1, 0.2, 0.3, 0.3],
+            "score": [0.1, 0.9, 0.2, 0.8, 0.3, 0.7],  # alone separates the classes
+            "label": ["x", "y"] * 3,
+        }
+    )
     with caplog.at_level("WARNING", logger="imbench.sources.files"):
-        X, _ = user_file(write_csv(tmp_path, frame), "label", "y")
-    assert X.shape == (4, 4)
-    messages = [record.getMessage() for record in caplog.records]
-    assert any("constant feature columns (kept): constant" in m for m in messages)
-    assert any("'copy_of_a' duplicates 'a' (kept)" in m for m in messages)
+        X, _, notes = user_file(write_csv(tmp_path, frame), "label", "y")
+    assert X.shape == (6, 6)
+    assert notes == [
+        "feature column 'row' counts the rows (a row number or ID leaks the label "
+        "when the file is ordered by class)",
+        "feature column 'constant' is constant",
+        "feature column 'copy_of_a' duplicates 'a'",
+        "feature column 'score' alone separates the classes",
+    ]
+    assert [r.getMessage().split(": ", 1)[1] for r in caplog.records] == notes
+    _, _, notes = user_file(
+        write_csv(tmp_path, pd.concat([frame.drop(columns="row")] * 2)), "label", "y"
+    )
+    assert notes[-1].startswith("6 rows repeat another row's features")
 
 
 @pytest.mark.parametrize(
@@ -232,7 +307,7 @@ def test_a_user_file_with_too_few_positives_for_the_folds(
     ).record()
     with pytest.raises(DatasetError) as raised:
         sources.load(spec, splits)
-    assert str(raised.value) == f"{path}: {message}"
+    assert str(raised.value) == f"{str(path)!r}: {message}"
     sources.load(spec, [["cv.folds", 2]])  # enough for two folds
 
 
@@ -251,7 +326,12 @@ def test_every_source_expands_and_loads_typed_specs(tmp_path):
         "thresholds": {"strategy": "none"},
         "methods": {},
         "datasets": {
-            "synthetic": {**GENERATOR, "seeds": 1, "label_noise": 0.0},
+            "synthetic": {
+                **GENERATOR,
+                "seeds": 1,
+                "label_noise": 0.0,
+                "n_clusters_per_class": 2,
+            },
             "builtin": [{"loader": "wine", "positive_label": 2, "seeds": 1}],
             "files": [{"name": "f", "path": str(path), "target": "label"}],
             "imblearn": {"names": ["ecoli"], "cache_dir": "c", "download": False},

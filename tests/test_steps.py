@@ -15,6 +15,7 @@ from threadpoolctl import threadpool_info
 
 from imbench.evaluation import NO_THRESHOLD
 from imbench.io import read_dataset, read_table_with_meta, write_dataset
+from imbench.methods import METHODS
 from imbench.runtime import job
 from imbench.sources import files
 from imbench.stats import t_interval
@@ -93,7 +94,7 @@ def test_a_job_writes_the_dataset_predictions_with_provenance_and_metrics(
     )
     table, fitted = predictions["smote"]
     assert fitted["status"] == "ok" and len(fitted["folds"]) == 3
-    assert fitted["provenance"]["scikit-learn"] and fitted["provenance"]["params_hash"]
+    assert fitted["provenance"]["scikit-learn"] and fitted["identity"]["code"]
     assert all(record["fit_time"] > 0 for record in fitted["folds"])
     roles = table.column("role").to_pylist()
     assert roles.count("test") == 400 and roles.count("validation") > 0
@@ -291,3 +292,74 @@ def test_every_rule_has_its_step_and_no_step_imports_another():
             for alias in node.names
         }
         assert not any(name.startswith("imbench.steps") for name in imported), rule
+
+
+def cache_files(tmp_path):
+    return sorted((tmp_path / "cache").glob("*.parquet"))
+
+
+@pytest.mark.parametrize("damage", ["swapped", "truncated", "not parquet"])
+def test_a_bad_cache_entry_is_discarded_and_refitted(spec, tmp_path, damage):
+    cells = {"baseline": PARAMS, "smote": PARAMS}
+    with job(tmp_path / "job.log"):
+        first = run_cells(spec, tmp_path, cells)
+    entries = {
+        read_table_with_meta(path)[1]["method"]: path for path in cache_files(tmp_path)
+    }
+    smote = entries["smote"]
+    if damage == "swapped":  # another valid cell's file under smote's key
+        shutil.copyfile(entries["baseline"], smote)
+    elif damage == "truncated":
+        smote.write_bytes(smote.read_bytes()[:100])
+    else:
+        smote.write_text("not a parquet file")
+    with job(tmp_path / "job.log"):
+        second = run_cells(spec, tmp_path, cells)
+    log = (tmp_path / "job.log").read_text()
+    assert fitted_cells(tmp_path) == ["logistic_regression/smote"]
+    assert log.count("bad cache entry") == 1
+    assert [c["method"] for c in second[1]["cells"]] == ["baseline", "smote"]
+    pd.testing.assert_frame_equal(first[0], second[0])
+
+
+def test_outputs_are_copies_so_damaging_one_leaves_the_cache_intact(spec, tmp_path):
+    with job(tmp_path / "job.log"):
+        first = run_cells(spec, tmp_path, {"smote": PARAMS})
+    output = tmp_path / "predictions" / "logistic_regression" / "smote.parquet"
+    (cached,) = cache_files(tmp_path)
+    assert output.stat().st_ino != cached.stat().st_ino
+    output.write_bytes(b"")  # truncated by hand
+    with job(tmp_path / "job.log"):
+        second = run_cells(spec, tmp_path, {"smote": PARAMS})
+    assert fitted_cells(tmp_path) == []
+    pd.testing.assert_frame_equal(first[0], second[0])
+
+
+def test_the_code_key_of_a_cell_is_its_fit_code_only(monkeypatch):
+    """A cell's code key covers the fitting modules and its own method's and
+    classifier's code: not figures, tables or other methods."""
+    import dataclasses
+
+    from imbench import cells, methods
+
+    classifier = cells.CLASSIFIERS["logistic_regression"]
+    before = {m: cells.fit_code_digest(classifier, e) for m, e in METHODS.items()}
+    assert len(set(before.values())) == len(before)  # every method its own code
+    texts = "".join(cells._sources([METHODS["smote"].factory]))
+    assert "def _smote(" in texts and "def make_pipeline(" in texts
+    assert "def _adasyn(" not in texts and "def ratio_sweep(" not in texts
+
+    def _smote(params, seed):  # an edit of SMOTE's factory
+        from imblearn.over_sampling import SMOTE
+
+        return SMOTE(random_state=seed + 1, **params)
+
+    _smote.__module__ = "imbench.methods"
+    monkeypatch.setattr(methods, "_smote", _smote)
+    edited = dataclasses.replace(
+        METHODS["smote"], factory=methods._sampler_method(_smote)
+    )
+    monkeypatch.setitem(METHODS, "smote", edited)
+    after = {m: cells.fit_code_digest(classifier, e) for m, e in METHODS.items()}
+    changed = {m for m in METHODS if before[m] != after[m]}
+    assert changed == {"smote", "smote_tomek", "smote_enn"}  # those that run _smote

@@ -299,8 +299,8 @@ def test_a_bad_user_file_stops_its_dataset_job_with_one_line(tmp_path):
     result = snakemake(workdir, "--cores", "1")
     assert result.returncode == 1
     message = (
-        "imbench: dataset error: tests/data/customers.csv: feature column 'feature_0' "
-        "is not numeric"
+        "imbench: dataset error: 'tests/data/customers.csv': feature column "
+        "'feature_0' is not numeric"
     )
     assert message in result.stderr.splitlines()
     assert not (workdir / "results" / "predictions").exists()
@@ -425,3 +425,116 @@ def test_configs_without_the_default_threshold_rules_run_end_to_end(
         assert fold["trained_positive_rate"] == pytest.approx(1 / 3, abs=0.01)
     for name in ("cost_threshold", "ratio_sweep", "critical_difference"):
         assert (workdir / "results" / "figures" / f"{name}.png").exists()
+
+
+def test_a_figure_edit_refits_nothing_and_a_method_edit_only_its_cells(runs, tmp_path):
+    """The cache is keyed on the code a fit runs: a run with an edited copy of the
+    package (first on PYTHONPATH) refits nothing after a figure edit, and exactly
+    SMOTE's cells after an edit of SMOTE's factory."""
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    package = tmp_path / "src" / "imbench"
+    shutil.copytree(REPO / "src" / "imbench", package)
+    env = {**os.environ, "PYTHONPATH": str(package.parent)}
+
+    def rerun():
+        result = snakemake(
+            workdir, "--cores", "2", "--forcerun", "cross_validate", env=env
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        logs = "".join(cross_validate_logs(workdir))
+        return sorted(re.findall(r"INFO \S+?/(\S+): .*\(fitted in", logs))
+
+    figures = package / "figures.py"
+    figures.write_text(figures.read_text() + "\n# a plotting tweak\n")
+    assert rerun() == []
+    methods = package / "methods.py"
+    source = methods.read_text()
+    edited = source.replace(
+        "    return SMOTE(random_state=seed, **params)",
+        "    return SMOTE(random_state=seed, **params)  # an edit",
+    )
+    assert edited != source
+    methods.write_text(edited)
+    assert rerun() == ["logistic_regression/smote"] * 4
+    assert same_tables(runs[2], workdir) == []
+
+
+def test_a_result_deleted_by_hand_is_remade_or_named_with_its_command(runs, tmp_path):
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    results = workdir / "results"
+    # whole outputs of a dataset job: noticed and remade from the cache
+    (results / "datasets" / "synthetic-r0.1-s0.parquet").unlink()
+    shutil.rmtree(results / "predictions" / "synthetic-r0.3-s0")
+    planned = snakemake(workdir, "--dry-run")
+    assert job_counts(planned.stdout)["cross_validate"] == 2
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert same_tables(runs[2], workdir) == []
+    # one cell's file inside a dataset's predictions: an analysis names it and the
+    # command that remakes it, instead of leaving the cell out
+    cell = results / "predictions" / "synthetic-r0.1-s0" / "logistic_regression"
+    (cell / "smote.parquet").unlink()
+    failed = snakemake(workdir, "--cores", "1", "--forcerun", "cost_threshold")
+    assert failed.returncode == 1
+    (line,) = [x for x in failed.stderr.splitlines() if x.startswith("imbench:")]
+    command = (
+        "snakemake --cores all --forcerun results/metrics/synthetic-r0.1-s0.parquet"
+    )
+    assert line.startswith("imbench: missing result: ") and line.endswith(command)
+    fixed = snakemake(workdir, *command.split()[1:])
+    assert fixed.returncode == 0, fixed.stderr[-3000:]
+    assert same_tables(runs[2], workdir) == []
+
+
+def test_a_corrupt_state_file_never_blocks_a_command(runs, tmp_path):
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    provenance = workdir / "results" / "tables" / "provenance.json"
+    provenance.write_text(provenance.read_text()[:20])  # truncated
+    for args in (["--dry-run"], ["--unlock"]):
+        result = snakemake(workdir, *args)
+        assert result.returncode == 0, result.stderr[-3000:]
+        warnings = [x for x in result.stderr.splitlines() if x.startswith("imbench:")]
+        assert len(warnings) == 1 and "is unreadable" in warnings[0]
+
+
+def test_a_run_where_every_cell_fails_still_writes_every_output(tmp_path):
+    """Degenerate: nothing ran. Every analysis writes its outputs, empty with a note,
+    and the run ends with the one-line failure summary and exit status 1."""
+    workdir = copy_workflow(tmp_path)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "tests" / "faults"),
+        "IMBENCH_FAULT": "every_fit",
+    }
+    result = snakemake(workdir, "--cores", "2", env=env)
+    assert result.returncode == 1
+    summary = [x for x in result.stderr.splitlines() if x.startswith("imbench:")]
+    assert len(summary) == 1 and " cells failed; " in summary[0]
+    assert "injected fault: every fit raises" in summary[0]
+    results = workdir / "results"
+    for name in ("ratio_sweep", "cost_threshold", "ensembles", "decision_guide"):
+        note = (results / "tables" / f"{name}.md").read_text()
+        assert note.startswith("no results to show")
+    for name in ("ratio_sweep", "pr_curves", "critical_difference", "f1_averages"):
+        assert (results / "figures" / f"{name}.png").stat().st_size > 1000
+    assert "## Cells without results" in (results / "tables" / "summary.md").read_text()
+
+
+def test_an_edited_user_file_reruns_its_dataset_and_refits_its_cells(runs, tmp_path):
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    data = workdir / "tests" / "data" / "customers.csv"
+    lines = data.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace("0.", "0.9", 1)  # one feature value of one row
+    data.write_text("".join(lines))
+    planned = snakemake(workdir, "--dry-run")
+    assert job_counts(planned.stdout)["cross_validate"] == 1
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = (workdir / "results/logs/cross_validate/file-customers.log").read_text()
+    fitted = re.findall(r"INFO \S+?/(\S+): .*\(fitted in", log)
+    assert len(fitted) == 8 and "from the cache" not in log  # every cell refitted
+    assert same_tables(runs[2], workdir) != []

@@ -1,102 +1,88 @@
-"""One cell (dataset x classifier x method): fitted, or read from the prediction
-cache, then scored.
+"""One cell (dataset x classifier x method): its predictions from the cache or
+fitted, then scored.
 
-A cell's predictions are cached under a key of what they depend on (its fit
-parameters, the data's values, imbench's code, the package versions), so a rerun
-refits only the cells whose key changed.
+A cell's predictions are cached under a key of what its fit depends on: the cell,
+its fit parameters, the data's values, the code that fits it (the fitting modules,
+and the code of its method and classifier only) and the package versions. A rerun
+refits only the cells whose key changed: editing a figure refits nothing, editing a
+method refits that method's cells. Every cache read checks that the file is readable
+and that the identity it records is the one looked up; a bad entry is logged,
+discarded and refitted. Outputs are copies, never links, so editing or truncating an
+output cannot reach the cache.
 """
 
 import hashlib
+import importlib.util
+import inspect
+import json
 import logging
-import os
+import re
 import shutil
 import time
+import types
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.config import config_hash
 from imbench.evaluation import evaluate_cell
-from imbench.fitting import NotApplicable, cross_validate, empty_predictions
-from imbench.io import read_table_with_meta, write_table_with_meta
+from imbench.fitting import fit_cell
+from imbench.io import (
+    META_KEY,
+    atomic_path,
+    read_table_with_meta,
+    write_table_with_meta,
+)
 from imbench.methods import METHODS
 from imbench.runtime import package_versions
 from imbench.thresholds import ThresholdRule
 
 log = logging.getLogger("imbench")
+FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
+NOT_FIT_CODE = {"name", "description", "params"}  # registry fields a fit ignores
 
 
-def fit_cell(X, y, dataset, classifier, method, params):
-    """Cross-validate one cell in one thread; returns its predictions and a status
-    record.
-
-    A method that cannot apply to this data (``not_applicable``) or raises while
-    fitting (``failed``) is recorded as such with the reason, never raised, so the
-    rest of the benchmark goes on.
-    """
-    entry = METHODS[method]
-    meta = {
+def cell_identity(dataset, name, params, data):
+    """What the predictions of cell ``name`` (``classifier/method``) of ``dataset``
+    depend on; ``data`` is the dataset's digest."""
+    classifier, method = name.split("/")
+    return {
         "dataset": dataset,
         "classifier": classifier,
         "method": method,
         "params": params,
-        "provenance": {**package_versions(), "params_hash": config_hash(params)},
-        "status": "ok",
-        "reason": "",
-        "folds": [],
+        "data": data,
+        "code": fit_code_digest(CLASSIFIERS[classifier], METHODS[method]),
+        "packages": package_versions(),
     }
-    predictions = empty_predictions()
-    try:
-        estimator = entry.build(
-            CLASSIFIERS[classifier],
-            params["classifier_params"],
-            params["method_params"],
-            params["seed"],
-        )
-        result = cross_validate(
-            X,
-            y,
-            estimator,
-            params["cv"],
-            params["thresholds"],
-            entry.neighbour_params,
-            keep_members=entry.keeps_members,
-            balances_inside=entry.balances_inside,
-        )
-        predictions, meta["folds"] = result.predictions, result.folds
-    except NotApplicable as error:
-        meta.update(status="not_applicable", reason=str(error))
-    except Exception as error:  # a failed method must not stop the benchmark
-        log.exception("fit failed")
-        message = str(error).splitlines()[0] if str(error) else ""
-        meta.update(status="failed", reason=f"{type(error).__name__}: {message}")
-    return predictions, meta
 
 
-def run_cell(X, y, dataset, name, params, cached, output, evaluation):
-    """Predictions of the cell ``name`` (``classifier/method``), from the ``cached``
-    file or fitted (failures are not cached), linked to ``output``, then scored.
+def run_cell(X, y, identity, cache_dir, output, evaluation):
+    """Predictions of the cell ``identity`` describes, from the cache or fitted
+    (failures are not cached), copied to ``output``, then scored.
 
     ``evaluation`` holds ``rules`` (``ThresholdRule`` names), ``cost_ratios`` and
     ``grid_size``. Returns its metrics (None unless it ran), its status record with
     the thresholds each rule chose per fold, and its fit seconds (None from the
     cache).
     """
-    seconds = None
-    if not cached.exists():
+    cached = Path(cache_dir) / f"{config_hash(identity)}.parquet"
+    found, seconds = read_cached(cached, identity), None
+    if found is None:
         start = time.perf_counter()
-        classifier, method = name.split("/")
-        predictions, meta = fit_cell(X, y, dataset, classifier, method, params)
+        cell = [identity[key] for key in ("dataset", "classifier", "method", "params")]
+        predictions, meta = fit_cell(X, y, *cell)
         seconds = time.perf_counter() - start
         table = pa.Table.from_pandas(predictions, preserve_index=False)
-        write_table_with_meta(
-            cached if meta["status"] != "failed" else output, table, meta
-        )
-    if cached.exists():
-        link(cached, output)
-    table, meta = read_table_with_meta(output)  # fitted or cached: scored the same
+        target = cached if meta["status"] != "failed" else output
+        write_table_with_meta(target, table, {**meta, "identity": identity})
+        found = read_table_with_meta(target)  # fitted or cached: scored the same
+    table, meta = found
+    if meta["status"] != "failed":
+        copy(cached, output)
     metrics = None
     if meta["status"] == "ok":
         metrics, meta["thresholds"] = evaluate_cell(
@@ -109,13 +95,29 @@ def run_cell(X, y, dataset, name, params, cached, output, evaluation):
     return metrics, meta, seconds
 
 
-def link(source, target):
-    """Hard-link ``source`` to ``target`` (a copy across file systems)."""
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
+def read_cached(path, identity):
+    """``(table, meta)`` of the cache entry at ``path`` if it is readable and records
+    ``identity``, else None; a bad entry is logged on one line and deleted."""
+    if not path.exists():
+        return None
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
+        recorded = json.loads(pq.read_schema(path).metadata[META_KEY])
+        if recorded.get("identity") != identity:
+            raise ValueError("it records another cell")
+        return read_table_with_meta(path)
+    except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        log.warning("bad cache entry %s discarded and refitted: %s", path.name, reason)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def copy(source, target):
+    """Copy ``source`` to ``target`` atomically (a copy: outputs never share an
+    inode with the cache)."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as partial:
+        shutil.copyfile(source, partial)
 
 
 def data_digest(X, y):
@@ -127,10 +129,58 @@ def data_digest(X, y):
     return digest.hexdigest()
 
 
-def code_digest():
-    """SHA-256 of imbench's source: editing the package invalidates cached cells."""
+def fit_code_digest(classifier, method):
+    """SHA-256 of the code a cell of ``classifier`` x ``method`` runs to fit: the
+    modules every fit runs, the two registry entries' settings, and the source of
+    their factories with every imbench function and module those use. Code that
+    makes the data is not here: the data's digest is part of the key."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        digest.update(path.relative_to(Path(__file__).parent).as_posix().encode())
-        digest.update(path.read_bytes())
+    for module in FIT_MODULES:
+        digest.update(_module_source(module).encode())
+    for entry in (classifier, method):
+        settings = {
+            key: value
+            for key, value in vars(entry).items()
+            if key not in NOT_FIT_CODE and not callable(value)
+        }
+        digest.update(json.dumps(settings, sort_keys=True, default=sorted).encode())
+        functions = [value for value in vars(entry).values() if callable(value)]
+        for text in _sources(functions):
+            digest.update(text.encode())
     return digest.hexdigest()
+
+
+def _module_source(name):
+    return Path(importlib.util.find_spec(name).origin).read_text()
+
+
+def _sources(functions):
+    """Source of ``functions`` and, recursively, of the imbench functions they call or
+    close over and the imbench modules they import inside their body."""
+    texts, seen, todo = [], set(), list(functions)
+    while todo:
+        function = todo.pop()
+        if id(function) in seen:
+            continue
+        seen.add(id(function))
+        source = inspect.getsource(function)
+        texts.append(source)
+        texts += [
+            _module_source(f"imbench.{m}")
+            for m in re.findall(r"from imbench\.([\w.]+) import", source)
+        ]
+        code = function.__code__
+        names = set(code.co_names)
+        for const in code.co_consts:  # nested functions and comprehensions
+            if isinstance(const, types.CodeType):
+                names |= set(const.co_names)
+        cells = [c.cell_contents for c in function.__closure__ or ()]
+        globals_ = [function.__globals__.get(name) for name in sorted(names)]
+        todo += [f for f in (*cells, *globals_) if _imbench_function(f)]
+    return sorted(texts)
+
+
+def _imbench_function(value):
+    return isinstance(value, types.FunctionType) and value.__module__.startswith(
+        "imbench"
+    )

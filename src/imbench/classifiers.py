@@ -62,10 +62,16 @@ class Classifier:
         }
 
     def build(self, params=None, seed=0, threads=1, **overrides):
-        """Return an unfitted estimator with defaults, ``params`` and ``overrides``."""
-        return self.factory(
-            {**self.defaults, **(params or {}), **overrides}, seed, threads
-        )
+        """Return an unfitted estimator with defaults, ``params`` and ``overrides``.
+
+        A ``class_weight`` mapping gets integer class keys back: job parameters pass
+        through JSON, whose keys are strings.
+        """
+        params = {**self.defaults, **(params or {}), **overrides}
+        if isinstance(params.get("class_weight"), dict):
+            weights = params["class_weight"].items()
+            params["class_weight"] = {int(label): w for label, w in weights}
+        return self.factory(params, seed, threads)
 
 
 def _logistic_regression(params, seed, threads):

@@ -15,6 +15,7 @@ import copy
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,6 +97,42 @@ def _key(path):
     return ".".join(parts) or "config"
 
 
+MAX_VALUES = 100_000  # far above any real config; bounds the work on an alias bomb
+
+
+def _check_size(config):
+    """``ConfigError`` when the config holds more than ``MAX_VALUES`` values once
+    YAML aliases are expanded (an alias bomb would otherwise keep the checks busy
+    for minutes); stops counting at the limit."""
+    todo, seen = [config], 0
+    while todo:
+        node = todo.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise ConfigError(
+                f"config: more than {MAX_VALUES} values (YAML aliases expanded); "
+                "is it an alias bomb?"
+            )
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+
+
+def refuse_templates(paths):
+    """``ConfigError`` for a config file that is a YTE template: Snakemake evaluates
+    ``__use_yte__`` templates, code included, when it loads them, so imbench accepts
+    plain YAML only (the template has run by then: a config file is as trusted as
+    the Snakefile)."""
+    for path in paths:
+        text = Path(path).read_text(errors="replace")
+        if re.search(r"^__use_yte__\s*:", text, re.MULTILINE):
+            raise ConfigError(
+                f"{str(path)!r}: YTE templates (__use_yte__) are not accepted; write "
+                "plain YAML"
+            )
+
+
 def _check_finite(node, path=()):
     """JSON schema bounds let NaN through (every comparison with it is false)."""
     items = node.items() if isinstance(node, dict) else enumerate(node)
@@ -108,6 +145,7 @@ def _check_finite(node, path=()):
 
 def validate_schema(config, schema_path):
     """Check ``config`` against the schema, filling defaults in place."""
+    _check_size(config)
     _check_finite(config)
     errors = sorted(
         ConfigValidator(config_schema(schema_path)).iter_errors(config),
@@ -268,6 +306,35 @@ def _check_headline(config, plan):
             )
 
 
+def _check_class_weights(config):
+    """A ``class_weight`` mapping names the classes 0 (negative) and 1 (positive),
+    the labels imbench gives every dataset, with positive weights."""
+    for name, entry in config["classifiers"].items():
+        weights = entry["params"].get("class_weight")
+        if not isinstance(weights, dict):
+            continue
+        where = f"classifiers.{name}.params.class_weight"
+        for label, weight in weights.items():
+            if str(label) not in ("0", "1"):
+                raise ConfigError(
+                    f"{where}: {label!r} is not a class (the classes are 0 and 1)"
+                )
+            if isinstance(weight, bool) or not isinstance(weight, int | float):
+                raise ConfigError(f"{where}.{label}: {weight!r} is not a number")
+            if not weight > 0:
+                raise ConfigError(f"{where}.{label}: {weight!r} is not positive")
+
+
+def _check_unique_names(config):
+    seen = set()
+    for i, entry in enumerate(config["datasets"]["files"]):
+        if entry["name"] in seen:
+            raise ConfigError(
+                f"datasets.files.{i}.name: {entry['name']!r} names another file too"
+            )
+        seen.add(entry["name"])
+
+
 def _expand_cells(config, plan):
     for classifier_name, entry in config["classifiers"].items():
         chosen = entry["methods"]
@@ -305,6 +372,8 @@ def build_plan(config, schema_path, base_dir="."):
         At the first problem, with one line naming the key.
     """
     validate_schema(config, schema_path)
+    _check_class_weights(config)
+    _check_unique_names(config)
     plan = Plan(config)
     plan.rules = plan_rules(
         config["thresholds"]["strategy"], config["thresholds"]["cost_ratios"]

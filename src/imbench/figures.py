@@ -5,18 +5,26 @@ The style helpers come first, then one function per figure the steps draw; each 
 computed data (never files) and the paths to save to.
 """
 
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
 from imbench.costs import bayes_threshold
+from imbench.io import atomic_path
 from imbench.methods import METHODS
 from imbench.names import label
 from imbench.stats import t_interval
+from imbench.tables import write_note
 
 COLUMN_WIDTH = 3.5  # inches, a single column of a two-column paper
 _PALETTE = sns.color_palette("colorblind", 10)
 _DASHES = [(None, None), (4, 2), (1, 1.5)]
+NO_RESULTS = (
+    "no results to show: no cell this analysis needs ran (results/tables/cells.csv "
+    "says why)"
+)
 REFERENCE = {"color": "grey", "lw": 0.8, "ls": ":"}  # random scorer, calibration
 
 
@@ -70,8 +78,10 @@ def save(figure, paths, title=None):
         figure.suptitle(title, fontsize=7)
     figure.tight_layout(rect=(0, (0.2 + 0.13 * rows) / figure.get_figheight(), 1, 1))
     for path in paths:
-        metadata = {"CreationDate": None} if str(path).endswith(".pdf") else None
-        figure.savefig(path, dpi=200, metadata=metadata)
+        kind = Path(path).suffix.lstrip(".")
+        metadata = {"CreationDate": None} if kind == "pdf" else None
+        with atomic_path(path) as partial:
+            figure.savefig(partial, format=kind, dpi=200, metadata=metadata)
     plt.close(figure)
 
 
@@ -270,3 +280,25 @@ def critical_differences(rankings, paths, alpha):
         f"mean rank (1 = best); bars join methods the Nemenyi test (alpha {alpha:g}) "
         "cannot separate",
     )
+
+
+def note(paths, text):
+    """A figure that only says ``text``: what an analysis draws when it has nothing
+    to show."""
+    figure, axes = panel_grid(1, 1)
+    axes[0, 0].set_axis_off()
+    axes[0, 0].text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=8)
+    save(figure, paths)
+
+
+def nothing_to_show(output, why=NO_RESULTS):
+    """Every output of a step, figures and tables, written empty and saying why."""
+    paths = [Path(p) for value in output.values() for p in _as_list(value)]
+    note([p for p in paths if p.suffix in (".pdf", ".png")], why)
+    tables = {p.with_suffix("") for p in paths if p.suffix in (".csv", ".md", ".tex")}
+    for stem in sorted(tables):
+        write_note(stem, why)
+
+
+def _as_list(value):
+    return [value] if isinstance(value, str | Path) else list(value)

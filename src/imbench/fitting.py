@@ -6,6 +6,7 @@ live in the estimator's pipeline, and the validation predictions used to choose
 thresholds come from splits of the training fold.
 """
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -19,7 +20,12 @@ from sklearn.model_selection import (
 )
 from sklearn.utils.class_weight import compute_class_weight
 
+from imbench.classifiers import CLASSIFIERS
+from imbench.methods import METHODS
+from imbench.runtime import package_versions
 from imbench.seeds import seed_from
+
+log = logging.getLogger("imbench")
 
 
 class NotApplicable(Exception):
@@ -288,3 +294,50 @@ def cross_validate(
             }
         )
     return CellResult(pd.concat(frames, ignore_index=True), folds)
+
+
+def fit_cell(X, y, dataset, classifier, method, params):
+    """Cross-validate one cell in one thread; returns its predictions and a status
+    record.
+
+    A method that cannot apply to this data (``not_applicable``) or raises while
+    fitting (``failed``) is recorded as such with the reason, never raised, so the
+    rest of the benchmark goes on.
+    """
+    entry = METHODS[method]
+    meta = {
+        "dataset": dataset,
+        "classifier": classifier,
+        "method": method,
+        "params": params,
+        "provenance": package_versions(),
+        "status": "ok",
+        "reason": "",
+        "folds": [],
+    }
+    predictions = empty_predictions()
+    try:
+        estimator = entry.build(
+            CLASSIFIERS[classifier],
+            params["classifier_params"],
+            params["method_params"],
+            params["seed"],
+        )
+        result = cross_validate(
+            X,
+            y,
+            estimator,
+            params["cv"],
+            params["thresholds"],
+            entry.neighbour_params,
+            keep_members=entry.keeps_members,
+            balances_inside=entry.balances_inside,
+        )
+        predictions, meta["folds"] = result.predictions, result.folds
+    except NotApplicable as error:
+        meta.update(status="not_applicable", reason=str(error))
+    except Exception as error:  # a failed method must not stop the benchmark
+        log.exception("fit failed")
+        message = str(error).splitlines()[0] if str(error) else ""
+        meta.update(status="failed", reason=f"{type(error).__name__}: {message}")
+    return predictions, meta

@@ -1,6 +1,7 @@
 """Parquet files that carry a JSON record, written atomically: datasets,
 predictions, metrics."""
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -12,18 +13,34 @@ import pyarrow.parquet as pq
 META_KEY = b"imbench"
 
 
-def write_table_with_meta(path, table, meta):
-    """Write ``table`` to ``path`` with ``meta`` (JSON-able) in its schema metadata.
+@contextlib.contextmanager
+def atomic_path(path):
+    """A path beside ``path`` to write to, renamed onto ``path`` when the block ends
+    without error (and removed when it does not): a reader never sees a partial
+    file, and an interrupted write leaves the old file as it was."""
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
-    The file is written next to its destination and renamed into place, so a reader
-    never sees a partial file.
-    """
+
+def write_text(path, text):
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_path(path) as partial:
+        partial.write_text(text)
+
+
+def write_table_with_meta(path, table, meta):
+    """Write ``table`` to ``path`` with ``meta`` (JSON-able) in its schema metadata,
+    atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True)})
-    partial = path.with_name(f".{path.name}.partial")
-    pq.write_table(table, partial, compression="zstd")
-    os.replace(partial, path)
+    with atomic_path(path) as partial:
+        pq.write_table(table, partial, compression="zstd")
 
 
 def read_table_with_meta(path):

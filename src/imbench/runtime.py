@@ -29,13 +29,13 @@ def job(log_path, threads=1):
     any worker process the job starts. What is alive when the job starts (imported
     modules) is frozen out of garbage collection, which then scans only the job's own
     objects (statsmodels' Holm correction, for one, collects on every call). An
-    exception is logged with its traceback; a ``DatasetError`` (bad user data) then
-    ends the job with its one-line message instead of a traceback.
+    exception is logged with its traceback; an ``ImbenchError`` (bad user data, a
+    result file gone) then ends the job with its one-line message instead.
     """
     import pyarrow
     from threadpoolctl import threadpool_limits
 
-    from imbench.errors import DatasetError
+    from imbench.errors import ImbenchError
 
     for variable in THREAD_VARIABLES:
         os.environ[variable] = str(threads)
@@ -51,9 +51,9 @@ def job(log_path, threads=1):
     try:
         with threadpool_limits(limits=threads):
             yield logging.getLogger("imbench")
-    except DatasetError as error:
-        logging.getLogger("imbench").exception("dataset error")
-        raise SystemExit(f"imbench: dataset error: {error}") from error
+    except ImbenchError as error:
+        logging.getLogger("imbench").exception(error.kind)
+        raise SystemExit(f"imbench: {error.kind}: {error}") from error
     except BaseException:
         logging.getLogger("imbench").exception("job failed")
         raise

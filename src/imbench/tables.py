@@ -8,8 +8,10 @@ give the same bytes whatever order the jobs ran in.
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
-from imbench.io import read_table_with_meta
+from imbench.errors import MissingResultError
+from imbench.io import atomic_path, read_table_with_meta, write_text
 from imbench.thresholds import NO_RULE
 
 FLOAT_FORMAT = "%.10g"
@@ -21,7 +23,7 @@ def load_metrics(paths):
     status records (with the thresholds each rule chose), one row per dataset."""
     frames, cells, datasets = [], [], []
     for path in paths:
-        table, meta = read_table_with_meta(path)
+        table, meta = read_result(path, path)
         info = meta["dataset"]
         rate = (
             info["rate"]
@@ -38,6 +40,7 @@ def load_metrics(paths):
                 "n_samples": info["n_samples"],
                 "n_positive": info["n_positive"],
                 "n_features": info["n_features"],
+                "warnings": "; ".join(info.get("warnings", [])),
             }
         )
         frames.append(
@@ -70,14 +73,23 @@ def read_predictions(prediction_dirs, cell):
         Path(d) for d in prediction_dirs if Path(d).name == cell["dataset"]
     )
     path = directory / cell["classifier"] / f"{cell['method']}.parquet"
-    if not path.exists():
-        metrics = directory.parent.parent / "metrics" / f"{cell['dataset']}.parquet"
-        raise FileNotFoundError(
-            f"{path} is missing; regenerate it: snakemake --cores all --forcerun "
-            f"{metrics}"
-        )
-    table, meta = read_table_with_meta(path)
+    metrics = directory.parent.parent / "metrics" / f"{cell['dataset']}.parquet"
+    table, meta = read_result(path, metrics)
     return table.to_pandas(), meta
+
+
+def read_result(path, remade_by):
+    """``(table, meta)`` of the result file ``path``; a ``MissingResultError``, with
+    the command that remakes it (``--forcerun remade_by``), when it is gone or
+    unreadable."""
+    try:
+        return read_table_with_meta(path)
+    except (OSError, ValueError, KeyError, pa.ArrowException) as error:
+        problem = "is gone" if not Path(path).exists() else "is unreadable"
+        raise MissingResultError(
+            f"{str(path)!r} {problem}; remake it with: snakemake --cores all "
+            f"--forcerun {remade_by}"
+        ) from error
 
 
 def select(metrics, metric, rule=NO_RULE):
@@ -92,14 +104,25 @@ def instance_means(metrics, metric, rule=NO_RULE):
 
 
 def write_csv(frame, path):
-    """CSV with a fixed float format and Unix newlines."""
-    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    """CSV with a fixed float format and Unix newlines, written atomically."""
+    with atomic_path(path) as partial:
+        frame.to_csv(
+            partial, index=False, float_format=FLOAT_FORMAT, lineterminator="\n"
+        )
 
 
 def write_tables(frame, stem):
-    """``frame`` as ``stem``.csv, .md and .tex (booktabs)."""
+    """``frame`` as ``stem``.csv, .md and .tex (booktabs), each written atomically."""
     write_csv(frame, f"{stem}.csv")
-    Path(f"{stem}.md").write_text(frame.to_markdown(index=False, floatfmt=".4g") + "\n")
-    Path(f"{stem}.tex").write_text(
-        frame.to_latex(index=False, float_format=lambda v: f"{v:.4g}") + "\n"
+    write_text(f"{stem}.md", frame.to_markdown(index=False, floatfmt=".4g") + "\n")
+    write_text(
+        f"{stem}.tex",
+        frame.to_latex(index=False, float_format=lambda v: f"{v:.4g}") + "\n",
     )
+
+
+def write_note(stem, note):
+    """An empty table at ``stem``.csv, .md and .tex that says why it is empty."""
+    write_csv(pd.DataFrame({"note": [note]}), f"{stem}.csv")
+    write_text(f"{stem}.md", f"{note}\n")
+    write_text(f"{stem}.tex", f"% {note}\n")

@@ -3,11 +3,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from imbench.config import ConfigError, build_plan, config_hash
+from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
 from imbench.runtime import git_commit
-from imbench.status import failure_summary, previous_config
+from imbench.status import config_warning, failure_summary
 
 try:
+    refuse_templates(workflow.configfiles)
     PLAN = build_plan(
         config,
         Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
@@ -76,6 +77,7 @@ CELL_PROCESSES = max(1, workflow.cores // len(PLAN.datasets))
 # Predictions by content (params, data, code), outside the jobs' outputs, so that a
 # rerun job refits only the cells that changed.
 CELL_CACHE = "results/cache/predictions"
+DATASETS = expand("results/datasets/{dataset}.parquet", dataset=PLAN.datasets)
 METRICS = expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets)
 PREDICTIONS = expand("results/predictions/{dataset}", dataset=PLAN.datasets)
 METHODS_RUN = {cell.method for cell in PLAN.cells}
@@ -94,14 +96,9 @@ ANALYSES = [
 ]
 
 
-_previous = previous_config(TABLES["provenance"], config_hash(PLAN.config))
-if _previous:
-    print(
-        f"imbench: warning: results/ holds results of another config ({_previous}); "
-        "this run replaces those its changes affect (move results/ aside first to "
-        "keep them)",
-        file=sys.stderr,
-    )
+_warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))
+if _warning:
+    print(_warning, file=sys.stderr)
 
 
 def provenance():

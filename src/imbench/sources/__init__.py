@@ -3,8 +3,9 @@
 Each source is a module of this package with a ``Spec`` (a frozen dataclass, one per
 dataset instance), ``expand(config, base_dir)`` yielding the specs a config asks for
 (checked at planning time, standard library only), and ``load(spec)`` returning
-``(X, y)`` with ``y`` in {0, 1}, 1 the positive class. Adding a source is a module
-here, an entry in ``SOURCES`` and its schema keys.
+``(X, y, warnings)``: ``y`` in {0, 1}, 1 the positive class, and one-line warnings
+about the data (kept in the dataset's record and ``datasets.csv``). Adding a source
+is a module here, an entry in ``_registry`` and its schema keys.
 """
 
 import dataclasses
@@ -120,16 +121,17 @@ def load(record, splits):
         raise ValueError(f"unknown dataset kind {record.get('kind')!r}")
     source = sources[record["kind"]]
     spec = source.Spec(**{k: v for k, v in record.items() if k != "kind"})
-    X, y = source.load(spec)
+    X, y, warnings = source.load(spec)
     n_positive = int(y.sum())
     problem = minority_problem(min(n_positive, len(y) - n_positive), splits)
     if problem:
-        raise DatasetError(f"{spec.origin()}: {problem}")
+        raise DatasetError(f"{spec.origin()!r}: {problem}")
     info = {
         **record,
         "n_samples": len(y),
         "n_features": X.shape[1],
         "n_positive": n_positive,
         "realized_rate": n_positive / len(y),
+        "warnings": warnings,
     }
     return X, y, info

@@ -85,4 +85,5 @@ def load(spec):
     X, labels = loader(return_X_y=True)
     y = (labels == spec.positive_label).astype(np.int64)
     n_negative, n_positive = counts_at_rate(y.sum(), len(y) - y.sum(), spec.rate)
-    return subsample(X.astype(np.float64), y, n_negative, n_positive, spec.seed)
+    X, y = subsample(X.astype(np.float64), y, n_negative, n_positive, spec.seed)
+    return X, y, []

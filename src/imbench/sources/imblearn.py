@@ -35,7 +35,7 @@ def expand(config, base_dir):
 
 
 def load(spec):
-    return fetch(spec.dataset, spec.cache_dir, spec.download)
+    return (*fetch(spec.dataset, spec.cache_dir, spec.download), [])
 
 
 def fetch(name, cache_dir, download):

@@ -1,6 +1,7 @@
 """``make_classification`` data at each configured positive rate."""
 
 import dataclasses
+import os
 
 from imbench.errors import ConfigError
 from imbench.sources import DatasetSpec, check_minority, rate_name, subsample
@@ -22,10 +23,7 @@ def expand(config, base_dir):
         return
     generator = dict(config["datasets"]["synthetic"])
     seeds = generator.pop("seeds")
-    if generator["n_informative"] + generator["n_redundant"] > generator["n_features"]:
-        raise ConfigError(
-            "datasets.synthetic: n_informative + n_redundant exceeds n_features"
-        )
+    _check_generator(generator)
     n_samples = generator["n_samples"]
     for rate in config["positive_rates"]:
         positives = round(rate * n_samples)
@@ -42,8 +40,33 @@ def expand(config, base_dir):
             )
 
 
+GENERATION_COPIES = 3  # generated X at twice the size, its subsample, the job's copy
+
+
+def _check_generator(generator):
+    """What ``make_classification`` would reject, and data too large for memory."""
+    where = "datasets.synthetic"
+    informative = generator["n_informative"]
+    if informative + generator["n_redundant"] > generator["n_features"]:
+        raise ConfigError(f"{where}: n_informative + n_redundant exceeds n_features")
+    clusters = generator["n_clusters_per_class"]
+    if 2 * clusters > 2**informative:
+        raise ConfigError(
+            f"{where}: 2 classes x n_clusters_per_class = {2 * clusters} exceeds "
+            f"2**n_informative = {2**informative} (make_classification's limit)"
+        )
+    needed = GENERATION_COPIES * 2 * generator["n_samples"] * generator["n_features"]
+    needed *= 8  # float64
+    available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if needed > available:
+        raise ConfigError(
+            f"{where}: n_samples x n_features needs about {needed / 2**30:,.0f} GiB "
+            f"to generate, more than this machine's {available / 2**30:,.0f} GiB"
+        )
+
+
 def load(spec):
-    return generate(spec.rate, spec.seed, **spec.generator)
+    return (*generate(spec.rate, spec.seed, **spec.generator), [])
 
 
 def generate(rate, seed, n_samples, label_noise=0.0, **generator):

@@ -2,9 +2,9 @@
 Markdown headline tables, every cell's status, the datasets and the provenance."""
 
 import json
-from pathlib import Path
 
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
+from imbench.io import write_text
 from imbench.runtime import package_versions
 from imbench.summary import cell_table, summarise, summary_markdown
 from imbench.tables import load_metrics, write_csv
@@ -22,16 +22,15 @@ def run(input, output, params, threads=1):
     write_csv(metrics[[*LONG_COLUMNS, "value", "missing"]], output["long"])
     summary = summarise(metrics)
     write_csv(summary, output["summary"])
-    Path(output["markdown"]).write_text(
-        summary_markdown(summary, cells, params["headline"])
-    )
+    write_text(output["markdown"], summary_markdown(summary, cells, params["headline"]))
     write_csv(cells, output["cells"])
     write_csv(datasets.sort_values("dataset", ignore_index=True), output["datasets"])
-    Path(output["provenance"]).write_text(
+    write_text(
+        output["provenance"],
         json.dumps(
             {**params["provenance"], "packages": package_versions()},
             indent=2,
             sort_keys=True,
         )
-        + "\n"
+        + "\n",
     )

@@ -21,6 +21,8 @@ def run(input, output, params, threads=1):
     ratios, shown = params["cost_ratios"], params["shown_ratio"]
     _, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
+    if not ok_cells(cells):
+        return figures.nothing_to_show(output)
     rows, curves, tuned_shown = [], [], []
     for cell in ok_cells(cells):
         predictions, meta = read_predictions(input["predictions"], cell)

@@ -14,11 +14,9 @@ import pyarrow as pa
 from joblib import Parallel, delayed, parallel_config
 
 from imbench import sources
-from imbench.cells import code_digest, data_digest, run_cell
-from imbench.config import config_hash
+from imbench.cells import cell_identity, data_digest, run_cell
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import write_dataset, write_table_with_meta
-from imbench.runtime import package_versions
 
 log = logging.getLogger("imbench")
 METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
@@ -42,22 +40,14 @@ def run(input, output, params, threads=1):
         spec["rate"],
     )
     write_dataset(output["dataset"], X, y, info)
-    key = {
-        "dataset": spec["name"],
-        "data": data_digest(X, y),
-        "code": code_digest(),
-        **package_versions(),
-    }
+    data = data_digest(X, y)
     with parallel_config(backend="loky", inner_max_num_threads=1):
         results = Parallel(n_jobs=threads)(
             delayed(run_cell)(
                 X,
                 y,
-                spec["name"],
-                name,
-                cell_params,
-                Path(params["cache"]) / f"{config_hash({**key, name: cell_params})}"
-                ".parquet",
+                cell_identity(spec["name"], name, cell_params, data),
+                params["cache"],
                 Path(output["predictions"]) / f"{name}.parquet",
                 params["evaluation"],
             )

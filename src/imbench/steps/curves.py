@@ -24,6 +24,8 @@ def run(input, output, params, threads=1):
     rate_of = datasets.set_index("dataset")["positive_rate"]
     pr, roc = defaultdict(list), defaultdict(list)
     pooled = defaultdict(lambda: ([], []))
+    if not ok_cells(cells):
+        return figures.nothing_to_show(output)
     for cell in ok_cells(cells):
         predictions, _ = read_predictions(input["predictions"], cell)
         key = (rate_of[cell["dataset"]], cell["classifier"], cell["method"])

@@ -3,6 +3,7 @@ won, by how much, how confidently, and whether the rule of thumb agrees."""
 
 import pandas as pd
 
+from imbench import figures
 from imbench.advice import decision_guide
 from imbench.runtime import stem
 from imbench.tables import load_metrics, write_tables
@@ -11,6 +12,8 @@ from imbench.tables import load_metrics, write_tables
 def run(input, output, params, threads=1):
     """``params``: ``metrics``, the ``[metric, rule]`` pairs of the guide."""
     metrics, _, _ = load_metrics(input["metrics"])
+    if metrics.empty:
+        return figures.nothing_to_show(output)
     guide = pd.concat(
         [decision_guide(metrics, metric, rule) for metric, rule in params["metrics"]],
         ignore_index=True,

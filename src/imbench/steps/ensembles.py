@@ -26,6 +26,8 @@ def run(input, output, params, threads=1):
     """``input``: ``metrics`` files and ``predictions`` directories."""
     metrics, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
+    if not ok_cells(cells, "undersample_ensemble"):
+        return figures.nothing_to_show(output)
     curves = pd.concat(
         [
             ensemble_curves(read_predictions(input["predictions"], cell)[0]).assign(

@@ -13,6 +13,8 @@ LARGEST_GAPS = 20
 def run(input, output, params, threads=1):
     """``input``: ``metrics`` files."""
     metrics, _, _ = load_metrics(input["metrics"])
+    if metrics.empty:
+        return figures.nothing_to_show(output)
     figures.f1_averages(
         {
             average: instance_means(metrics, average, "default")

@@ -30,6 +30,8 @@ COLUMNS = [
 def run(input, output, params, threads=1):
     """``params``: ``metrics``, the ``[metric, rule]`` pairs to rank by."""
     metrics, _, _ = load_metrics(input["metrics"])
+    if metrics.empty:
+        return figures.nothing_to_show(output)
     rankings, rows = {}, []
     for classifier, (metric, rule) in itertools.product(
         sorted(metrics["classifier"].unique()), params["metrics"]

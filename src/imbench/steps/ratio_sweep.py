@@ -14,6 +14,8 @@ from imbench.tables import instance_means, load_metrics, write_tables
 def run(input, output, params, threads=1):
     """``params``: ``panels``, the ``[metric, rule]`` of each figure row."""
     metrics, _, _ = load_metrics(input["metrics"])
+    if metrics.empty:
+        return figures.nothing_to_show(output)
     panels = [tuple(panel) for panel in params["panels"]]
     figures.ratio_sweep(
         {panel: instance_means(metrics, *panel) for panel in panels},
