@@ -333,5 +333,24 @@ def test_decision_guide_reports_agreement_disagreement_and_absence():
     severe = guide.loc[("logistic_regression", 0.01)]
     assert severe["evidence"].startswith("not run (smote_class_weight")
     trees = guide.loc[("hist_gradient_boosting", 0.2)]
-    assert trees["best"] == "baseline"
-    assert trees["evidence"] == "agrees: the advised method scored best"
+    assert trees["best"] == "baseline"  # and class weights significantly worse
+    assert trees["evidence"] == (
+        "cannot tell: no method differs significantly from the baseline"
+    )
+
+
+def test_the_decision_guide_agrees_only_on_evidence():
+    """Scoring best is not agreement: the advised method must beat the baseline
+    significantly; a win inside the noise cannot tell."""
+    wins = synthetic_metrics(
+        {0.2: 0.1}, classifier="logistic_regression", method="class_weight"
+    )
+    noise = synthetic_metrics(
+        {0.2: 0.001}, classifier="logistic_regression", method="class_weight", seed=4
+    )
+    clear = advice.decision_guide(wins, "average_precision").iloc[0]
+    assert clear["evidence"] == (
+        "agrees: class_weight scored best, significantly above the baseline"
+    )
+    tied = advice.decision_guide(noise, "average_precision").iloc[0]
+    assert tied["evidence"].startswith("cannot tell")

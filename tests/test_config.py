@@ -260,13 +260,13 @@ INVALID = [
     ),
     (
         "classifiers.mlp.params",
-        {"hidden_layer_sizes": 0},
-        "params.hidden_layer_sizes: 0 is less than the minimum of 1",
+        {"hidden_layer_sizes": [16, 0]},
+        "params.hidden_layer_sizes.1: 0 is less than the minimum of 1",
     ),
     (
         "classifiers.mlp.params",
-        {"solver": "adamw"},
-        "params.solver: 'adamw' is not one of ['adam', 'lbfgs', 'sgd']",
+        {"solver": "adam"},  # imbench's network trains with L-BFGS only
+        "Additional properties are not allowed ('solver' was unexpected)",
     ),
     ("tables.headline", ["f1@own_threshold"], "'f1@own_threshold' is not"),
     ("tables.headline", ["expected_cost_3@default"], "'expected_cost_3@default'"),

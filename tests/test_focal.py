@@ -54,7 +54,8 @@ def test_objective_gradient_matches_finite_differences(data, hidden):
     shapes = model._shapes(X.shape[1])
     flat = model._initial_weights(shapes, np.random.RandomState(0))
     flat = flat + np.random.default_rng(1).normal(scale=0.1, size=flat.size)
-    args = (X[:40], y[:40].astype(float), shapes)
+    weights = np.random.default_rng(2).uniform(0.5, 2.0, size=40)  # weighted too
+    args = (X[:40], y[:40].astype(float), weights, shapes)
     _, grad = model._objective(flat, *args)
     numeric = approx_fprime(flat, lambda w: model._objective(w, *args)[0], 1e-7)
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
@@ -88,3 +89,31 @@ def test_positive_weight_raises_positive_probabilities(data):
 def test_rejects_more_than_two_classes():
     with pytest.raises(ValueError, match="two classes"):
         FocalLossClassifier().fit(np.eye(3), [0, 1, 2])
+
+
+def test_sample_weights_match_logistic_regression_and_repeated_rows(data):
+    """Weight 2 counts a sample twice, as in scikit-learn's LogisticRegression."""
+    X, y = data
+    weights = np.where(y == 1, 3.0, 1.0)
+    focal = FocalLossClassifier(gamma=0.0, alpha=0.5, l2=1.0, tol=1e-12)
+    focal.fit(X, y, sample_weight=weights)
+    reference = LogisticRegression(tol=1e-12, max_iter=10_000)
+    reference.fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(focal.coefs_[0][:, 0], reference.coef_[0], atol=1e-4)
+    unweighted = FocalLossClassifier(gamma=0.0, alpha=0.5, tol=1e-12).fit(X, y)
+    ones = FocalLossClassifier(gamma=0.0, alpha=0.5, tol=1e-12)
+    ones.fit(X, y, sample_weight=np.ones(len(y)))
+    np.testing.assert_array_equal(ones.coefs_[0], unweighted.coefs_[0])
+
+
+@pytest.mark.parametrize("params", [{"gamma": -1}, {"alpha": 1.0}, {"max_iter": 0}])
+def test_invalid_parameters_are_rejected_by_fit(data, params):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError):
+        FocalLossClassifier(**params).fit(*data)
+
+
+def test_layer_sizes_must_be_positive(data):
+    with pytest.raises(ValueError, match="positive sizes"):
+        FocalLossClassifier(hidden_layer_sizes=(4, 0)).fit(*data)

@@ -218,3 +218,30 @@ def test_a_sampler_whose_ratio_is_already_reached_is_skipped(method, imbalanced)
     estimator.fit(X[balanced], y[balanced])  # would raise with the sampler
     untouched = METHODS[method].build(CLASSIFIERS["logistic_regression"], params=params)
     assert skip_reached_sampler(untouched, y) == []
+
+
+NEUTRAL_PAIRS = [
+    (m, c) for m, c in PAIRS if not METHODS[m].not_applicable(CLASSIFIERS[c])
+]
+
+
+@pytest.mark.parametrize("method,classifier", NEUTRAL_PAIRS)
+def test_a_method_with_its_handling_off_is_its_baseline(method, classifier, imbalanced):
+    """A method is its baseline plus one imbalance-handling change: turned off, it
+    predicts as the baseline (bit for bit, or within the method's stated tolerance).
+    Where it cannot, the registry says why, and the difference is real."""
+    X, y = imbalanced
+    entry, base = METHODS[method], CLASSIFIERS[classifier]
+    params = {**entry.defaults, **FAST.get(method, {})}
+    baseline = METHODS["baseline"].build(base, SMALL.get(classifier), seed=3)
+    built = entry.build(base, SMALL.get(classifier), params, seed=3)
+    if entry.neutral is None:
+        assert entry.unlike(classifier)  # another model family, documented
+        return
+    neutral = entry.neutralised(built)
+    expected = baseline.fit(X, y).predict_proba(X)
+    got = neutral.fit(X, y).predict_proba(X)
+    if entry.unlike(classifier):
+        assert not np.allclose(got, expected, atol=1e-3)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=0, atol=entry.tolerance)

@@ -44,15 +44,22 @@ def rule_of_thumb(classifier, rate):
 
 
 def _verdict(row, alpha, n_tests):
-    if row["advised"] not in row["ran"]:
-        return f"not run ({row['advised']} was not in the config)"
-    if row["best"] == row["advised"]:
-        return "agrees: the advised method scored best"
+    """Agreement needs evidence: the advised method scored best and significantly
+    above the baseline. Scoring best by a margin no test can tell from noise is not
+    agreement (telling "no difference" apart from "too little evidence" needs an
+    equivalence test)."""
+    advised, best = row["advised"], row["best"]
+    if advised not in row["ran"]:
+        return f"not run ({advised} was not in the config)"
     if row["p_advised_holm"] < alpha:
-        return f"disagrees: {row['best']} is significantly better"
+        return f"disagrees: {best} is significantly better"
     if smallest_holm_p(row["n"], n_tests) > alpha:
         return f"untestable with {row['n']} dataset instances"
-    return f"agrees: not significantly worse than {row['best']}"
+    if best == advised != "baseline" and row["p_baseline_holm"] < alpha:
+        return f"agrees: {advised} scored best, significantly above the baseline"
+    if best == "baseline" or row["p_baseline_holm"] >= alpha:
+        return "cannot tell: no method differs significantly from the baseline"
+    return f"cannot tell: {best} beats the baseline, {advised} is not worse"
 
 
 def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):

@@ -42,7 +42,15 @@ from imbench.thresholds import ThresholdRule
 
 log = logging.getLogger("imbench")
 FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
-NOT_FIT_CODE = {"name", "description", "params"}  # registry fields a fit ignores
+# registry fields a fit ignores
+NOT_FIT_CODE = {
+    "name",
+    "description",
+    "params",
+    "neutral",
+    "unlike_baseline",
+    "tolerance",
+}
 
 
 def cell_identity(dataset, name, params, data):

@@ -38,6 +38,9 @@ class Classifier:
         neural network); the last two pick the rule of thumb in the decision guide.
     focal_params : callable or None
         Maps the classifier's parameters to those of the focal-loss analogue.
+    refined : dict
+        JSON schemas that replace derived ones that say too little (an "array-like"
+        whose items must be positive integers).
     estimator : str
         The scikit-learn class, as ``module.Class``: its parameter constraints are the
         config's.
@@ -52,13 +55,16 @@ class Classifier:
     defaults: dict = field(default_factory=dict)
     traits: frozenset = frozenset()
     focal_params: Callable[[dict], dict] | None = None
+    refined: dict = field(default_factory=dict)
 
     def config_schema(self):
-        """JSON schema of the classifier's ``params`` in a config."""
+        """JSON schema of the classifier's ``params`` in a config: the derived one,
+        with ``refined`` parameters narrowed where the constraints say too little."""
+        properties = json.loads(PARAMS_FILE.read_text())[self.name]
         return {
             "type": "object",
             "additionalProperties": False,
-            "properties": json.loads(PARAMS_FILE.read_text())[self.name],
+            "properties": {**properties, **self.refined},
         }
 
     def build(self, params=None, seed=0, threads=1, **overrides):
@@ -93,18 +99,17 @@ def _hist_gradient_boosting(params, seed, threads):
 
 
 def _mlp(params, seed, threads):
-    from sklearn.neural_network import MLPClassifier
+    from imbench.focal import FocalLossClassifier
 
-    params = {
-        **params,
-        "hidden_layer_sizes": _layer_sizes(params["hidden_layer_sizes"]),
-    }
-    return MLPClassifier(**params, random_state=seed)
+    return FocalLossClassifier(**_network(params), random_state=seed)
 
 
-def _layer_sizes(sizes):
-    """Hidden layer sizes as a tuple (YAML gives a list or one integer)."""
-    return tuple(sizes) if isinstance(sizes, list | tuple) else (sizes,)
+def _network(params):
+    """Parameters of imbench's network trained with the cross-entropy (the focal loss
+    at gamma 0, alpha 0.5) unless ``params`` set the focal loss's; layer sizes as a
+    tuple (YAML gives a list)."""
+    sizes = params["hidden_layer_sizes"]
+    return {"gamma": 0.0, "alpha": 0.5, **params, "hidden_layer_sizes": tuple(sizes)}
 
 
 CLASSIFIERS = {
@@ -114,9 +119,15 @@ CLASSIFIERS = {
             "logistic_regression",
             _logistic_regression,
             "sklearn.linear_model.LogisticRegression",
-            defaults={"C": 1.0, "max_iter": 1000},
+            defaults={"C": 1.0, "max_iter": 1000, "tol": 1e-4},  # tol: scikit-learn's
             traits=frozenset({"class_weight", "sample_weight", "scaling", "focal"}),
-            focal_params=lambda p: {"hidden_layer_sizes": (), "l2": 1.0 / p["C"]},
+            # the same model and optimiser settings, fitted by imbench's L-BFGS
+            focal_params=lambda p: {
+                "hidden_layer_sizes": (),
+                "l2": 1.0 / p["C"],
+                "max_iter": p["max_iter"],
+                "tol": p["tol"],
+            },
         ),
         Classifier(
             "random_forest",
@@ -136,13 +147,17 @@ CLASSIFIERS = {
         Classifier(
             "mlp",
             _mlp,
-            "sklearn.neural_network.MLPClassifier",
-            defaults={"hidden_layer_sizes": [32], "alpha": 1e-4, "max_iter": 500},
+            "imbench.focal.FocalLossClassifier",
+            ("random_state", "gamma", "alpha"),  # the loss is the method's
+            defaults={"hidden_layer_sizes": [32], "l2": 1e-4, "max_iter": 500},
             traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
-            focal_params=lambda p: {
-                "hidden_layer_sizes": _layer_sizes(p["hidden_layer_sizes"]),
-                "l2": p["alpha"],
-                "max_iter": p["max_iter"],
+            focal_params=_network,
+            refined={
+                "hidden_layer_sizes": {
+                    "description": "a list of positive layer sizes",
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 1},
+                }
             },
         ),
     ]

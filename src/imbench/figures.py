@@ -34,6 +34,15 @@ def method_style(method):
     return _PALETTE[index % 10], _DASHES[(index // 10) % len(_DASHES)]
 
 
+def method_label(method):
+    """``method`` as legends show it, marked where it is not its baseline plus one
+    change (another model family: no setting turns it into the baseline)."""
+    entry = METHODS.get(method)
+    return (
+        f"{method} (other model family)" if entry and entry.neutral is None else method
+    )
+
+
 def panel_grid(rows, columns, sharex=True):
     """A figure of ``rows`` x ``columns`` panels in the common style."""
     sns.set_theme(context="paper", style="whitegrid", font_scale=0.8)
@@ -50,7 +59,7 @@ def panel_grid(rows, columns, sharex=True):
 def draw_method(axis, x, y, method, low=None, high=None):
     """One method's line, with its 95% band when given."""
     colour, dashes = method_style(method)
-    (line,) = axis.plot(x, y, color=colour, label=method, lw=1.2)
+    (line,) = axis.plot(x, y, color=colour, label=method_label(method), lw=1.2)
     if dashes[0] is not None:
         line.set_dashes(dashes)
     if low is not None:

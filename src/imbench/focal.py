@@ -6,13 +6,21 @@ minimise the focal loss with L-BFGS.
 """
 
 import itertools
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import expit, log_expit
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, check_random_state, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    check_random_state,
+    validate_data,
+)
 
 
 def focal_loss(logits, y, gamma=2.0, alpha=0.25):
@@ -86,6 +94,18 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
     n_iter_ : int
     """
 
+    # scikit-learn's convention: checked by ``fit``, and the config's schema of the
+    # ``mlp`` classifier is derived from it (``imbench.classifiers``)
+    _parameter_constraints: ClassVar[dict] = {
+        "hidden_layer_sizes": ["array-like"],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "alpha": [Interval(Real, 0, 1, closed="neither")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(),
@@ -104,8 +124,10 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         self.tol = tol
         self.random_state = random_state
 
-    def fit(self, X, y):
-        """Fit the weights on ``X`` and binary labels ``y``.
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the weights on ``X`` and binary labels ``y``; ``sample_weight`` scales
+        each sample's loss (as scikit-learn's ``LogisticRegression``).
 
         Returns
         -------
@@ -114,13 +136,17 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         X, y = validate_data(self, X, y, dtype=np.float64)
         if type_of_target(y) != "binary":
             raise ValueError("FocalLossClassifier needs exactly two classes in y.")
+        sizes = np.asarray(self.hidden_layer_sizes)
+        if sizes.ndim != 1 or (sizes.size and (sizes < 1).any()):
+            raise ValueError("hidden_layer_sizes must be a list of positive sizes.")
+        weights = _check_sample_weight(sample_weight, X)
         self.classes_, y01 = np.unique(y, return_inverse=True)
         shapes = self._shapes(X.shape[1])
         start = self._initial_weights(shapes, check_random_state(self.random_state))
         result = minimize(
             self._objective,
             start,
-            args=(X, y01.astype(np.float64), shapes),
+            args=(X, y01.astype(np.float64), weights, shapes),
             jac=True,
             method="L-BFGS-B",
             options={"maxiter": self.max_iter, "gtol": self.tol, "ftol": 1e-15},
@@ -176,14 +202,14 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
             activations.append(out if i == len(coefs) - 1 else np.maximum(out, 0.0))
         return activations
 
-    def _objective(self, flat, X, y, shapes):
+    def _objective(self, flat, X, y, sample_weight, shapes):
         n_samples = X.shape[0]
         coefs, intercepts = self._unpack(flat, shapes)
         activations = self._forward(X, coefs, intercepts)
         loss, dlogit = focal_loss(activations[-1][:, 0], y, self.gamma, self.alpha)
-        value = 2.0 * loss.mean()
+        value = 2.0 * np.dot(sample_weight, loss) / n_samples
         value += self.l2 / (2 * n_samples) * sum(np.sum(w * w) for w in coefs)
-        delta = (2.0 / n_samples) * dlogit[:, None]
+        delta = (2.0 / n_samples) * (sample_weight * dlogit)[:, None]
         grads = []
         for layer in range(len(coefs) - 1, -1, -1):
             grad_w = activations[layer].T @ delta + (self.l2 / n_samples) * coefs[layer]

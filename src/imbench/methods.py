@@ -42,6 +42,18 @@ class Method:
         The model balances the classes inside itself (each member or boosting round
         sees a balanced sample), so it learns at a positive rate of 0.5; for the other
         methods the rate is measured on what the model was trained on.
+    neutral : dict or None
+        ``set_params`` that turn the handling off (a callable value is called for
+        it): the method is then its baseline, whose predictions it gives (a test
+        holds every allowed pair to it). None where no setting does: a method built
+        on another model family.
+    unlike_baseline : dict
+        Classifier name (or ``"*"``) -> why the neutralised method still differs from
+        the baseline there; shown in the methods table and marked in figures when
+        ``neutral`` is None.
+    tolerance : float
+        How far the neutralised method's probabilities may lie from the baseline's:
+        0 (bit for bit) unless another optimiser or row order is involved.
     """
 
     name: str
@@ -53,6 +65,9 @@ class Method:
     params: dict = field(default_factory=dict)
     keeps_members: bool = False
     balances_inside: bool = False
+    neutral: dict | None = field(default_factory=dict)
+    unlike_baseline: dict = field(default_factory=dict)
+    tolerance: float = 0.0
 
     def not_applicable(self, classifier: Classifier) -> str | None:
         """Why the method cannot wrap ``classifier``, or None if it can."""
@@ -68,6 +83,20 @@ class Method:
             "additionalProperties": False,
             "properties": self.params,
         }
+
+    def neutralised(self, estimator):
+        """``estimator`` (built by this method) with its handling turned off."""
+        settings = {
+            key: value() if callable(value) else value
+            for key, value in (self.neutral or {}).items()
+        }
+        return estimator.set_params(**settings)
+
+    def unlike(self, classifier_name):
+        """Why the neutralised method differs from the baseline on this classifier,
+        or an empty string."""
+        reasons = self.unlike_baseline
+        return reasons.get(classifier_name, reasons.get("*", ""))
 
     def build(self, classifier, classifier_params=None, params=None, seed=0, threads=1):
         """Return the unfitted estimator for ``classifier``."""
@@ -153,7 +182,7 @@ def _focal_loss(classifier, cp, params, seed, threads):
     from imbench.focal import FocalLossClassifier
 
     model = FocalLossClassifier(
-        **classifier.focal_params(cp), **params, random_state=seed
+        **{**classifier.focal_params(cp), **params}, random_state=seed
     )
     return make_pipeline(classifier, model)
 
@@ -268,6 +297,15 @@ _CV_FOLDS = {"type": "integer", "minimum": 2}
 _SAMPLER = {"sampling_strategy": SAMPLING_STRATEGY}
 _SMOTE = {"k_neighbors": _NEIGHBOURS, **_SAMPLER}
 _K = ("sampler__k_neighbors",)
+
+
+def _identity_sampler():
+    """imbalanced-learn's sampler that returns its input: no resampling."""
+    from imblearn import FunctionSampler
+
+    return FunctionSampler()
+
+
 _SMOTE_IN_COMBINATION = ("sampler__smote__k_neighbors",)
 _SAMPLE_WEIGHT = frozenset({"sample_weight"})
 _CLASS_WEIGHT = frozenset({"class_weight"})
@@ -281,18 +319,21 @@ METHODS = {
             _class_weight,
             "class weights inversely proportional to class frequencies",
             requires=_CLASS_WEIGHT,
+            neutral={"model__class_weight": None},
         ),
         Method(
             "random_oversample",
             _sampler_method(_random_oversampler),
             "duplicate random minority samples up to balance",
             params=_SAMPLER,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "random_undersample",
             _sampler_method(_random_undersampler),
             "drop random majority samples down to balance",
             params=_SAMPLER,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "smote",
@@ -301,6 +342,7 @@ METHODS = {
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_K,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "smote_class_weight",
@@ -310,6 +352,7 @@ METHODS = {
             requires=_CLASS_WEIGHT,
             params=_SMOTE,
             neighbour_params=_K,
+            neutral={"sampler": "passthrough", "model__class_weight": None},
         ),
         Method(
             "adasyn",
@@ -318,6 +361,7 @@ METHODS = {
             defaults={"n_neighbors": 5},
             params={"n_neighbors": _NEIGHBOURS, **_SAMPLER},
             neighbour_params=("sampler__n_neighbors",),
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "borderline_smote",
@@ -326,6 +370,7 @@ METHODS = {
             defaults={"k_neighbors": 5, "m_neighbors": 10},
             params={**_SMOTE, "m_neighbors": _NEIGHBOURS},
             neighbour_params=_K,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "smote_tomek",
@@ -334,6 +379,7 @@ METHODS = {
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "smote_enn",
@@ -342,6 +388,7 @@ METHODS = {
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
+            neutral={"sampler": "passthrough"},
         ),
         Method(
             "focal_loss",
@@ -357,6 +404,8 @@ METHODS = {
                 },
             },
             requires=frozenset({"focal"}),
+            neutral={"model__gamma": 0.0, "model__alpha": 0.5},
+            tolerance=1e-12,  # linear: imbench's L-BFGS against scikit-learn's
         ),
         Method(
             "threshold_f1",
@@ -383,6 +432,14 @@ METHODS = {
             params={"n_members": _MEMBERS},
             keeps_members=True,
             balances_inside=True,
+            neutral={"model__n_estimators": 1, "model__sampler": _identity_sampler},
+            unlike_baseline={
+                "random_forest": "bagging reseeds its member: one member on all rows "
+                "is the forest with another seed",
+                "mlp": "bagging reseeds its member: one member on all rows is the "
+                "network from other initial weights",
+            },
+            tolerance=1e-9,  # the member sees the rows in another order
         ),
         Method(
             "balanced_random_forest",
@@ -390,6 +447,11 @@ METHODS = {
             "random forest whose trees each see a balanced bootstrap",
             requires=frozenset({"forest"}),
             balances_inside=True,
+            neutral=None,
+            unlike_baseline={
+                "*": "imbalanced-learn's forest: its trees draw their samples "
+                "otherwise than scikit-learn's"
+            },
         ),
         Method(
             "easy_ensemble",
@@ -399,6 +461,10 @@ METHODS = {
             params={"n_members": _MEMBERS, "boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,
             balances_inside=True,
+            neutral=None,
+            unlike_baseline={
+                "*": "AdaBoost ensembles built on the classifier: another model family"
+            },
         ),
         Method(
             "rusboost",
@@ -408,6 +474,8 @@ METHODS = {
             params={"boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,
             balances_inside=True,
+            neutral=None,
+            unlike_baseline={"*": "AdaBoost on the classifier: another model family"},
         ),
     ]
 }
