@@ -42,11 +42,13 @@ from imbench.thresholds import ThresholdRule
 
 log = logging.getLogger("imbench")
 FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
-# registry fields a fit ignores
+# registry fields a fit ignores: names, docs, config schemas, the neutral settings
 NOT_FIT_CODE = {
     "name",
     "description",
     "params",
+    "refined",
+    "estimator",
     "neutral",
     "unlike_baseline",
     "tolerance",
