@@ -354,3 +354,15 @@ def test_the_decision_guide_agrees_only_on_evidence():
     )
     tied = advice.decision_guide(noise, "average_precision").iloc[0]
     assert tied["evidence"].startswith("cannot tell")
+
+
+def test_a_floating_point_tie_is_not_a_win():
+    metrics = synthetic_metrics(
+        {0.5: 0.0}, classifier="logistic_regression", method="random_undersample"
+    )
+    undersampled = metrics["method"] == "random_undersample"
+    base = metrics.loc[~undersampled, "value"].to_numpy()
+    metrics.loc[undersampled, "value"] = base - 1e-15  # Brier: lower is better
+    metrics["metric"] = "brier"
+    guide = advice.decision_guide(metrics, "brier").iloc[0]
+    assert guide["best"] == "baseline" and guide["gain_over_baseline"] == 0

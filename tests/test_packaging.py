@@ -59,3 +59,26 @@ def test_every_data_file_of_the_package_is_installed():
     ]
     assert "classifier_params.json" in data
     assert all(any(fnmatch(name, p) for p in patterns) for name in data)
+
+
+def test_the_report_command_works_without_the_test_extras():
+    """``snakemake --report`` imports pygments, which Snakemake does not require: a
+    user who installed imbench alone (no test extras, which bring pygments along)
+    must have it. Every module the report imports lazily (Snakemake's optional
+    dependencies) is a dependency of imbench."""
+    import importlib.util
+    import inspect
+
+    from snakemake.report import html_reporter
+
+    source = inspect.getsource(html_reporter)
+    lazy = r"^[ \t]+(?:from|import) (\w+)"  # imports inside functions
+    modules = set(re.findall(lazy, source, re.MULTILINE))
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = {requirement(entry)[0] for entry in project["dependencies"]}
+    assert "pygments" in modules  # the lazy import that failed for a new user
+    for module in modules - {"snakemake"}:
+        spec = importlib.util.find_spec(module)
+        if spec is None or "site-packages" not in (spec.origin or ""):
+            continue  # the standard library
+        assert module.lower() in declared, module

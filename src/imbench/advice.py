@@ -62,6 +62,17 @@ def _verdict(row, alpha, n_tests):
     return f"cannot tell: {best} beats the baseline, {advised} is not worse"
 
 
+TIE = 1e-12  # mean scores this close are equal: floating-point noise, not a win
+
+
+def _best(scores):
+    """The method of highest mean score (columns of ``scores``, higher is better);
+    the baseline where it ties with the best within ``TIE``."""
+    means = scores.mean()
+    tied = means[means >= means.max() - TIE * max(1.0, abs(means.max()))]
+    return "baseline" if "baseline" in tied.index else tied.index[0]
+
+
 def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):
     """Per classifier and positive rate: the method that scored best on ``metric``,
     its gain over the baseline, and whether the rule of thumb agrees with it.
@@ -75,7 +86,7 @@ def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
         wide = group.pivot_table(index="dataset", columns="method", values="value")
-        best = (sign * wide).mean().idxmax()
+        best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)
         gain = paired_gain(sign * (wide[best] - wide.get("baseline", np.nan)))
         behind = sign * (wide[best] - wide.get(advised, np.nan))

@@ -25,6 +25,9 @@ NO_RESULTS = (
     "no results to show: no cell this analysis needs ran (results/tables/cells.csv "
     "says why)"
 )
+# one model, against the ensemble's own colour: black for the baseline, grey for
+# one undersampled model (the method palette gives it the ensemble's colour)
+REFERENCE_COLOURS = {"baseline": "black", "random_undersample": "grey"}
 REFERENCE = {"color": "grey", "lw": 0.8, "ls": ":"}  # random scorer, calibration
 
 
@@ -94,6 +97,25 @@ def save(figure, paths, title=None):
     plt.close(figure)
 
 
+def rate_axis(axis, rates):
+    """A log axis of positive rates, ticked at the rates that were run."""
+    rates = sorted(set(rates))
+    axis.set_xscale("log")
+    axis.set_xticks(rates, [f"{rate:g}" for rate in rates], fontsize=6)
+    axis.minorticks_off()
+
+
+MIN_SPAN = 0.05  # a panel's y-axis spans at least this: small gaps look small
+
+
+def min_span(axis):
+    """Widen ``axis``'s y-limits to ``MIN_SPAN`` around their middle."""
+    low, high = axis.get_ylim()
+    if high - low < MIN_SPAN:
+        middle = (low + high) / 2
+        axis.set_ylim(middle - MIN_SPAN / 2, middle + MIN_SPAN / 2)
+
+
 def mean_band(values):
     """Mean and 95% t-interval of instance means (column ``value``), per positive
     rate."""
@@ -118,7 +140,7 @@ def ratio_sweep(means_by_panel, classifiers, paths):
             ):
                 mean, band = mean_band(values)
                 draw_method(axis, mean.index, mean, method, band[0], band[1])
-            axis.set_xscale("log")
+            rate_axis(axis, means["positive_rate"])
             axis.set_ylim(-0.02, 1.02)  # every panel's metric lies in [0, 1]
             if row == 0:
                 axis.set_title(classifier, fontsize=7)
@@ -200,11 +222,12 @@ def ensemble_sizes(curves, references, panels, paths):
                 if len(reference):
                     axis.axhline(
                         reference["value"].mean(),
-                        color=method_style(name)[0],
-                        lw=0.8,
-                        ls="--",
+                        color=REFERENCE_COLOURS[name],
+                        lw=1.0,
+                        ls=":",
                         label=f"{name} (one model)",
                     )
+            min_span(axis)
             axis.set_title(f"{classifier}, rate {rate:g}", fontsize=6)
             axis.set_ylabel(label(metric, rule), fontsize=7)
     for axis in axes[-1]:
@@ -224,8 +247,10 @@ def f1_averages(means_by_average, classifiers, paths):
             ):
                 mean, _ = mean_band(values)
                 draw_method(axis, mean.index, mean, method)
-            axis.set_xscale("log")
+            rate_axis(axis, means["positive_rate"])
+            axis.set_ylim(-0.02, 1.02)  # the four averages on one scale
             axis.set_title(f"{average} @ 0.5, {classifier}", fontsize=7)
+            axis.set_ylabel("F1 at threshold 0.5", fontsize=7)
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
     save(figure, paths)
@@ -273,8 +298,12 @@ def critical_differences(rankings, paths, alpha):
             color_palette={m: method_style(m)[0] for m in ranking.ranks.index},
             label_props={"fontsize": 6},
         )
+        for text in axis.texts:  # its label collides with the ticks: in the title
+            if text.get_text().startswith("CD ="):
+                text.remove()
         axis.set_title(
-            f"{title} (N = {ranking.n}, Friedman p = {ranking.friedman_p:.2g})",
+            f"{title} (N = {ranking.n}, Friedman p = {ranking.friedman_p:.2g}, "
+            f"critical difference = {ranking.cd:.2g}: the bar at top)",
             fontsize=7,
             pad=14,
         )
