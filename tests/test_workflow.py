@@ -538,3 +538,22 @@ def test_an_edited_user_file_reruns_its_dataset_and_refits_its_cells(runs, tmp_p
     fitted = re.findall(r"INFO \S+?/(\S+): .*\(fitted in", log)
     assert len(fitted) == 8 and "from the cache" not in log  # every cell refitted
     assert same_tables(runs[2], workdir) != []
+
+
+def test_a_damaged_cache_is_refitted_to_the_same_tables(runs, tmp_path):
+    """Cache entries swapped for another cell's, truncated and replaced by junk:
+    each is discarded with one log line and refitted, and the tables come out
+    byte-identical to the clean run."""
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    entries = sorted((workdir / "results" / "cache" / "predictions").glob("*.parquet"))
+    swapped, truncated, junk = entries[0], entries[1], entries[2]
+    shutil.copyfile(entries[3], swapped)
+    truncated.write_bytes(truncated.read_bytes()[:200])
+    junk.write_text("not a parquet file")
+    result = snakemake(workdir, "--cores", "2", "--forcerun", "cross_validate")
+    assert result.returncode == 0, result.stderr[-3000:]
+    logs = "".join(cross_validate_logs(workdir))
+    assert logs.count("bad cache entry") == 3
+    assert len(re.findall(r"\(fitted in", logs)) == 3
+    assert same_tables(runs[2], workdir) == []
