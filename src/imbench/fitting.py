@@ -273,9 +273,8 @@ def cross_validate(
         ):
             inner = clone(estimator)
             fit_rows, held_out = train[fit_rows], train[held_out]
-            validation_time += _fit(inner, X[fit_rows], y[fit_rows], neighbour_params)[
-                1
-            ]
+            _, seconds, _ = _fit(inner, X[fit_rows], y[fit_rows], neighbour_params)
+            validation_time += seconds
             key = (repeat, fold, "validation", split)
             frames.append(_predict(inner, X, y, held_out, key, keep_members))
         folds.append(

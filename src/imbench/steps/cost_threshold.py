@@ -21,10 +21,11 @@ def run(input, output, params, threads=1):
     ratios, shown = params["cost_ratios"], params["shown_ratio"]
     _, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
-    if not ok_cells(cells):
+    cells = ok_cells(cells)
+    if not cells:
         return figures.nothing_to_show(output)
     rows, curves, tuned_shown = [], [], []
-    for cell in ok_cells(cells):
+    for cell in cells:
         predictions, meta = read_predictions(input["predictions"], cell)
         test = predictions.loc[
             predictions["role"] == "test", ["repeat", "fold", "y_true", "proba"]

@@ -24,9 +24,10 @@ def run(input, output, params, threads=1):
     rate_of = datasets.set_index("dataset")["positive_rate"]
     pr, roc = defaultdict(list), defaultdict(list)
     pooled = defaultdict(lambda: ([], []))
-    if not ok_cells(cells):
+    cells = ok_cells(cells)
+    if not cells:
         return figures.nothing_to_show(output)
-    for cell in ok_cells(cells):
+    for cell in cells:
         predictions, _ = read_predictions(input["predictions"], cell)
         key = (rate_of[cell["dataset"]], cell["classifier"], cell["method"])
         test = predictions[predictions["role"] == "test"]
