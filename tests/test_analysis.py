@@ -44,38 +44,114 @@ def synthetic_metrics(
     return pd.DataFrame(rows)
 
 
+EQUIVALENCE = stats.Equivalence()
+
+
+def test_equivalence_on_known_answers():
+    """Identical methods are equivalent, a shift of 2 x ROPE is better (or worse),
+    pure noise over few instances is undecided, and so are two instances."""
+    rng = np.random.default_rng(0)
+    rope = EQUIVALENCE.width("roc_auc")
+    base = rng.uniform(0.6, 0.9, 8)
+
+    def judge(gains):
+        return EQUIVALENCE.judge(gains, base[: len(gains)], "roc_auc", "x")
+
+    assert judge(np.zeros(8))["verdict"] == "equivalent"
+    assert judge(np.zeros(8))["p_equivalent"] == 1.0
+    shifted = 2 * rope + rng.normal(scale=rope / 4, size=8)
+    assert judge(shifted)["verdict"] == "better"
+    assert judge(-shifted)["verdict"] == "worse"
+    noise = judge(rng.normal(scale=3 * rope, size=4))
+    assert noise["verdict"] == "undecided"
+    assert max(noise["p_worse"], noise["p_equivalent"], noise["p_better"]) < 0.95
+    assert judge(np.zeros(2))["verdict"] == "undecided"  # MIN_INSTANCES
+    assert np.isnan(judge(np.full(8, np.nan))["p_better"])
+
+
+def test_equivalence_of_losses_is_relative_and_verdicts_are_reproducible():
+    rng = np.random.default_rng(1)
+    brier = rng.uniform(0.005, 0.01, 10)  # a low positive rate's Brier scores
+    worse = -0.2 * brier  # 20% worse: far outside 0.05 relative
+    assert EQUIVALENCE.judge(worse, brier, "brier", "x")["verdict"] == "worse"
+    # the same absolute change is nothing at 50%, where Brier is near 0.2
+    assert EQUIVALENCE.judge(worse, brier + 0.2, "brier", "x")["verdict"] == (
+        "equivalent"
+    )
+    wide = stats.Equivalence(rope={"brier": 0.5})
+    assert wide.judge(worse, brier, "brier", "x")["verdict"] == "equivalent"
+    assert EQUIVALENCE.width("expected_cost_10") == 0.05
+    noise = 0.01 + rng.normal(scale=0.01, size=6)  # on the ROPE's edge
+    first = EQUIVALENCE.judge(noise, brier[:6] + 0.5, "roc_auc", "a", 0.1)
+    assert EQUIVALENCE.judge(noise, brier[:6] + 0.5, "roc_auc", "a", 0.1) == first
+    other = EQUIVALENCE.judge(noise, brier[:6] + 0.5, "roc_auc", "b", 0.1)
+    assert 0 < first["p_better"] < 1
+    assert other["p_better"] != first["p_better"]  # another comparison, another seed
+
+
 def test_ratio_sweep_finds_where_handling_stops_mattering():
     metrics = synthetic_metrics({0.01: 0.1, 0.05: 0.05, 0.1: 0.0, 0.5: 0.0})
-    gains = comparisons.gains_over(metrics, "average_precision")
-    assert gains.set_index("positive_rate")["better"].to_dict() == {
-        0.01: True,
-        0.05: True,
-        0.1: False,
-        0.5: False,
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    assert gains.set_index("positive_rate")["verdict"].to_dict() == {
+        0.01: "better",
+        0.05: "better",
+        0.1: "equivalent",
+        0.5: "equivalent",
     }
     assert gains.loc[gains["positive_rate"] == 0.01, "gain"].item() == pytest.approx(
         0.1, abs=0.01
     )
     answer = comparisons.stops_mattering(gains).iloc[0]
     assert answer["stops_at"] == 0.1
-    assert answer["answer"] == "no method beats the baseline from 0.1 on"
+    assert answer["least_p_equivalent"] >= 0.95
+    assert answer["answer"].startswith(
+        "every method practically equivalent to the baseline from rate 0.1 on"
+    )
+    assert answer["below"] == "at 0.05: helps better (P = 1.00)"
 
 
-def test_ratio_sweep_when_handling_always_or_never_helps():
-    always = comparisons.gains_over(
-        synthetic_metrics({0.01: 0.1, 0.5: 0.1}), "average_precision"
-    )
-    assert np.isnan(comparisons.stops_mattering(always).iloc[0]["stops_at"])
-    never = comparisons.gains_over(
-        synthetic_metrics({0.01: 0, 0.5: 0}), "average_precision"
-    )
-    assert "at any rate" in comparisons.stops_mattering(never).iloc[0]["answer"]
+def test_ratio_sweep_when_handling_always_matters_or_evidence_is_thin():
+    def answer(effects, **kwargs):
+        metrics = synthetic_metrics(effects, **kwargs)
+        gains = comparisons.gains_over(
+            metrics, "average_precision", "none", EQUIVALENCE
+        )
+        return comparisons.stops_mattering(gains).iloc[0]
+
+    always = answer({0.01: 0.1, 0.5: 0.1})
+    assert np.isnan(always["stops_at"])
+    assert always["answer"] == "never: some method still differs at 0.5"
+    thin = answer({0.01: 0.1, 0.5: 0.0}, n_instances=2)
+    assert thin["answer"] == "undecided: too little evidence at 0.5"
+    assert thin["below"] == "at 0.5: helps undecided (2 instances)"
+    settled = answer({0.01: 0.0, 0.5: 0.0})
+    assert settled["stops_at"] == 0.01 and settled["below"] == ""
+
+
+def test_other_model_families_do_not_keep_handling_mattering():
+    metrics = pd.concat(
+        [
+            synthetic_metrics({0.5: 0.0}, method="class_weight"),
+            synthetic_metrics({0.5: 0.2}, method="balanced_random_forest", seed=1),
+        ]
+    ).drop_duplicates(["dataset", "classifier", "method", "fold"])
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    assert set(gains["verdict"]) == {"equivalent", "better"}
+    assert comparisons.stops_mattering(gains).iloc[0]["stops_at"] == 0.5
 
 
 def test_gains_are_signed_so_that_positive_is_better():
     metrics = synthetic_metrics({0.1: 0.05}).assign(metric="brier")
-    gains = comparisons.gains_over(metrics, "brier")  # higher Brier is worse
-    assert gains["gain"].item() < 0 and gains["worse"].item()
+    gains = comparisons.gains_over(metrics, "brier", "none", EQUIVALENCE)
+    assert gains["gain"].item() < 0 and gains["verdict"].item() == "worse"
+
+
+def test_pooled_sources_are_named_with_their_counts():
+    metrics = synthetic_metrics({0.1: 0.0}, n_instances=4)
+    digits = metrics["dataset"].isin(["d-0.1-0", "d-0.1-1"])
+    metrics.loc[digits, "source"] = "digits"
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    assert gains["sources"].item() == "digits x2 + synthetic x2"
 
 
 def test_paired_test_and_holm():
@@ -190,18 +266,6 @@ def test_f1_averages_apart_when_the_minority_is_ignored():
     assert (gaps["highest"], gaps["lowest"]) == ("f1_micro", "f1")
 
 
-def test_too_few_instances_are_reported_as_untestable():
-    gains = comparisons.gains_over(
-        synthetic_metrics({0.01: 0.1, 0.5: 0.1}, n_instances=5), "average_precision"
-    )
-    assert not gains["better"].any()  # 2 tests, 5 pairs: p >= 2 x 1/16
-    answer = comparisons.stops_mattering(gains).iloc[0]
-    assert np.isnan(answer["stops_at"])
-    assert answer["answer"].startswith("untestable: 5 dataset instances")
-    assert "at least 7 seeds" in answer["answer"]
-    assert stats.smallest_holm_p(6, 45) == 1.0
-
-
 # Critical differences of Demsar (2006), Table 5(a): q_0.05 for k = 2..10 methods.
 DEMSAR_Q05 = [1.960, 2.343, 2.569, 2.728, 2.850, 2.949, 3.031, 3.102, 3.164]
 
@@ -306,6 +370,10 @@ def test_calibration_error_of_calibrated_and_rebalanced_probabilities():
     assert calibration.calibration_error(y, rebalanced) > 0.2
 
 
+def guide_of(metrics, metric="average_precision"):
+    return advice.decision_guide(metrics, metric, "none", EQUIVALENCE)
+
+
 def test_decision_guide_reports_agreement_disagreement_and_absence():
     parts = [
         synthetic_metrics(
@@ -319,41 +387,54 @@ def test_decision_guide_reports_agreement_disagreement_and_absence():
         synthetic_metrics(
             {0.2: -0.1}, classifier="hist_gradient_boosting", method="class_weight"
         ),
+        synthetic_metrics(
+            {0.2: 0.1}, classifier="random_forest", method="class_weight", seed=2
+        ),
     ]
     metrics = pd.concat(parts).drop_duplicates(
         ["dataset", "classifier", "method", "fold"]
     )
-    guide = advice.decision_guide(metrics, "average_precision").set_index(
-        ["classifier", "positive_rate"]
-    )
+    guide = guide_of(metrics).set_index(["classifier", "positive_rate"])
     moderate = guide.loc[("logistic_regression", 0.2)]
     assert moderate["best"] == "smote" and moderate["advised"] == "class_weight"
     assert moderate["gain_over_baseline"] == pytest.approx(0.1, abs=0.01)
-    assert moderate["evidence"] == "disagrees: smote is significantly better"
+    assert (
+        moderate["evidence"] == "disagrees: class_weight makes no practical difference"
+    )
+    assert moderate["judged"] == "class_weight" and moderate["p_equivalent"] >= 0.95
     severe = guide.loc[("logistic_regression", 0.01)]
     assert severe["evidence"].startswith("not run (smote_class_weight")
     trees = guide.loc[("hist_gradient_boosting", 0.2)]
-    assert trees["best"] == "baseline"  # and class weights significantly worse
+    assert trees["best"] == "baseline"  # class weights practically worse
     assert trees["evidence"] == (
-        "cannot tell: no method differs significantly from the baseline"
+        "agrees: no method is practically better than the baseline"
+    )
+    forest = guide.loc[("random_forest", 0.2)]
+    assert forest["evidence"] == (
+        "disagrees: class_weight is practically better than the baseline"
     )
 
 
 def test_the_decision_guide_agrees_only_on_evidence():
-    """Scoring best is not agreement: the advised method must beat the baseline
-    significantly; a win inside the noise cannot tell."""
+    """Scoring best is not agreement: the advised method must be practically better
+    than the baseline; a win inside the noise cannot tell."""
     wins = synthetic_metrics(
         {0.2: 0.1}, classifier="logistic_regression", method="class_weight"
     )
-    noise = synthetic_metrics(
-        {0.2: 0.001}, classifier="logistic_regression", method="class_weight", seed=4
+    edge = synthetic_metrics(  # a gain on the ROPE's edge, 4 instances
+        {0.2: 0.01},
+        classifier="logistic_regression",
+        method="class_weight",
+        seed=4,
+        n_instances=4,
     )
-    clear = advice.decision_guide(wins, "average_precision").iloc[0]
+    clear = guide_of(wins).iloc[0]
     assert clear["evidence"] == (
-        "agrees: class_weight scored best, significantly above the baseline"
+        "agrees: class_weight is practically better than the baseline"
     )
-    tied = advice.decision_guide(noise, "average_precision").iloc[0]
-    assert tied["evidence"].startswith("cannot tell")
+    thin = guide_of(edge).iloc[0]
+    assert thin["best"] == "class_weight"
+    assert thin["evidence"] == "cannot tell: the evidence on class_weight is too thin"
 
 
 def test_a_floating_point_tie_is_not_a_win():
@@ -364,5 +445,5 @@ def test_a_floating_point_tie_is_not_a_win():
     base = metrics.loc[~undersampled, "value"].to_numpy()
     metrics.loc[undersampled, "value"] = base - 1e-15  # Brier: lower is better
     metrics["metric"] = "brier"
-    guide = advice.decision_guide(metrics, "brier").iloc[0]
+    guide = guide_of(metrics, "brier").iloc[0]
     assert guide["best"] == "baseline" and guide["gain_over_baseline"] == 0

@@ -138,6 +138,10 @@ def set_key(config, path, value):
 
 DELETE = object()
 INVALID = [
+    ("equivalence.rope", {"auc": 0.01}, "equivalence.rope: 'auc' is not one of"),
+    ("equivalence.rope", {"roc_auc": 0}, "equivalence.rope.roc_auc: 0 is less than"),
+    ("equivalence.probability", 0.4, "equivalence.probability: 0.4 is less than"),
+    ("datasets.synthetic.noise", "flip", "datasets.synthetic.noise: 'flip' is not one"),
     ("methods.magic", {}, "methods: Additional properties are not allowed ('magic'"),
     ("classifiers.svm", {}, "classifiers: Additional properties are not allowed"),
     ("positive_rates", [0.1, 1.5], "positive_rates.1: 1.5 is greater than or equal"),

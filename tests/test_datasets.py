@@ -43,6 +43,25 @@ def test_flip_y_would_have_missed_the_target():
     assert y.mean() > 0.03  # why synthetic() does not use flip_y
 
 
+def test_flip_y_noise_is_scikit_learns_generator_as_a_tutorial_ran_it():
+    """``noise: flip_y`` rebuilds a tutorial's make_classification call exactly,
+    realised rate included (about 7% for weights 95:5 and flip_y 0.05)."""
+    tutorial = {"n_features": 20, "n_informative": 5, "n_redundant": 2}
+    X, y = synthetic(
+        0.05, seed=42, n_samples=2000, label_noise=0.05, noise="flip_y", **tutorial
+    )
+    expected = sklearn.datasets.make_classification(
+        n_samples=2000, weights=[0.95, 0.05], flip_y=0.05, random_state=42, **tutorial
+    )
+    np.testing.assert_array_equal(X, expected[0])
+    np.testing.assert_array_equal(y, expected[1])
+    rates = [
+        synthetic(0.05, seed, 2000, 0.05, "flip_y", **tutorial)[1].mean()
+        for seed in range(20)
+    ]
+    assert 0.06 < np.mean(rates) < 0.08
+
+
 def test_label_noise_makes_labels_independent_of_features():
     clean_X, clean_y = synthetic(0.3, seed=1, label_noise=0.0, **GENERATOR)
     noisy_X, noisy_y = synthetic(0.3, seed=1, label_noise=0.3, **GENERATOR)

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,14 @@ import yaml
 from .conftest import REPO
 
 TEST_CONFIG = "config/test.yaml"
+SWEEP_PANELS = (  # the test config's: F1 at tuned thresholds
+    "f1_at_tuned_f1",
+    "balanced_accuracy_at_default",
+    "recall_at_default",
+    "average_precision",
+    "roc_auc",
+    "brier",
+)
 
 
 def copy_workflow(destination):
@@ -40,14 +49,16 @@ def snakemake(workdir, *args, configfile=TEST_CONFIG, env=None):
 
 
 def same_tables(first, second):
-    """Names of the tables that differ between two workdirs' results."""
+    """Names of the tables (and findings) that differ between two workdirs'
+    results."""
     names = sorted(p.name for p in (first / "results" / "tables").iterdir())
     assert names == sorted(p.name for p in (second / "results" / "tables").iterdir())
+    paths = [Path("tables", name) for name in names] + [Path("findings.md")]
     return [
-        name
-        for name in names
-        if (first / "results" / "tables" / name).read_bytes()
-        != (second / "results" / "tables" / name).read_bytes()
+        str(path)
+        for path in paths
+        if (first / "results" / path).read_bytes()
+        != (second / "results" / path).read_bytes()
     ]
 
 
@@ -169,7 +180,11 @@ def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
     assert failed["reason"].str.contains("injected fault").all()
     assert (cells.loc[cells["method"] != "always_fails", "status"] != "failed").all()
     assert "always_fails" in (tables / "summary.md").read_text()
-    for name in ("ratio_sweep.pdf", "critical_difference.png", "pr_curves.pdf"):
+    for name in (
+        "ratio_sweep/average_precision.pdf",
+        "critical_difference.png",
+        "pr_curves.pdf",
+    ):
         assert (workdir / "results" / "figures" / name).exists()
     # every other cell's metrics are those of the run without the fault
     keys = ["dataset", "classifier", "method", "repeat", "fold", "threshold_rule"]
@@ -219,6 +234,7 @@ ANALYSIS_JOBS = {
     "curves": 1,
     "ranking": 1,
     "decision_guide": 1,
+    "findings": 1,
     "all": 1,
 }
 
@@ -311,7 +327,7 @@ def test_the_four_questions_are_answered(runs):
 
     results = runs[2] / "results"
     for name in (
-        "ratio_sweep",
+        *(f"ratio_sweep/{panel}" for panel in SWEEP_PANELS),
         "cost_threshold",
         "ensembles",
         "f1_averages",
@@ -346,21 +362,93 @@ def test_the_four_questions_are_answered(runs):
     assert "\\toprule" in (results / "tables" / "ratio_sweep.tex").read_text()
 
 
+DECIMAL = re.compile(r"(?<![\w.])-?\d+\.\d+(?![\w.])")
+CITED = re.compile(r"`(\w+\.csv)`")
+DEFINITIONS = {"0.5"}  # the default threshold and the balanced rate: not results
+
+
+def findings_numbers(text):
+    """(decimal number, cited tables) for every decimal in ``findings.md``: a line's
+    own citations, or for a table row those of the "Source:" line above it."""
+    cited, pairs = [], []
+    for line in text.splitlines():
+        own = CITED.findall(line)
+        if own and not line.startswith("|"):
+            cited = own
+        for token in DECIMAL.findall(line):
+            pairs.append((token, own or cited))
+    return pairs
+
+
+def table_values(path):
+    import pandas as pd
+
+    numbers = pd.read_csv(path).select_dtypes("number").to_numpy().ravel()
+    return numbers[~np.isnan(numbers)]
+
+
+def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
+    """Each decimal in findings.md equals, as printed, a value of a table its line
+    cites; and the findings follow the tables: a value changed in a table changes
+    the page."""
+    import pandas as pd
+
+    from imbench.steps import findings
+
+    results = runs[2] / "results"
+    text = (results / "findings.md").read_text()
+    for heading in ("## 1.", "## 2.", "## 3.", "## 4.", "## Published claims"):
+        assert heading in text
+    assert "Nothing to show" not in text
+    pairs = findings_numbers(text)
+    assert len(pairs) > 50
+    for token, tables in pairs:
+        if token in DEFINITIONS:
+            continue
+        assert tables, f"{token} cites no table"
+        decimals = len(token.split(".")[1])
+        values = np.concatenate([table_values(results / "tables" / t) for t in tables])
+        printed = {f"{value:.{decimals}f}" for value in values}
+        assert token in printed, (token, tables)
+    inputs = {
+        name: str(results / "tables" / f"{name}.csv")
+        for name in (
+            "ratio_sweep",
+            "ratio_sweep_answer",
+            "cost_threshold",
+            "f1_averages",
+            "ensembles",
+        )
+    }
+    costs = pd.read_csv(inputs["cost_threshold"])
+    first = costs.index[(costs["method"] == "baseline") & (costs["cost_ratio"] == 10)]
+    costs.loc[first[0], "at_tuned"] = 0.123456
+    inputs["cost_threshold"] = str(tmp_path / "cost_threshold.csv")
+    costs.to_csv(inputs["cost_threshold"], index=False)
+    output = {"markdown": str(tmp_path / "findings.md")}
+    params = {"shown_ratio": 10, "f1_rule": "tuned_f1", "config_hash": "x"}
+    findings.run(inputs, output, params)
+    changed = (tmp_path / "findings.md").read_text()
+    assert "| 0.123 |" in changed and "| 0.123 |" not in text
+
+
 def test_the_report_holds_every_figure_and_table_with_its_caption(runs):
     result = snakemake(runs[2], "--report", "results/report.html")
     assert result.returncode == 0, result.stderr[-3000:]
     report = (runs[2] / "results" / "report.html").read_text()
     results = runs[2] / "results"
     shown = [
-        *(results / "figures").glob("*.png"),
-        *(path for path in (results / "tables").glob("*.csv")),
+        *(results / "figures").glob("**/*.png"),
+        *(results / "tables").glob("*.csv"),
+        results / "findings.md",
     ]
     left_out = {"metrics_long.csv"}  # tens of MB; summary.csv summarises it
     for path in shown:
         if path.name in left_out:
             continue
         assert path.name in report, path.name
-        caption = REPO / "workflow" / "report" / (path.name.replace(".", "_") + ".rst")
+        name = "ratio_sweep.png" if path.parent.name == "ratio_sweep" else path.name
+        caption = REPO / "workflow" / "report" / (name.replace(".", "_") + ".rst")
         first_words = " ".join(caption.read_text().split()[:4]).replace("*", "")
         assert first_words in report, path.name
 
@@ -423,7 +511,7 @@ def test_configs_without_the_default_threshold_rules_run_end_to_end(
     _, meta = read_table_with_meta(workdir / "results" / "predictions" / cell)
     for fold in meta["folds"]:
         assert fold["trained_positive_rate"] == pytest.approx(1 / 3, abs=0.01)
-    for name in ("cost_threshold", "ratio_sweep", "critical_difference"):
+    for name in ("cost_threshold", "ratio_sweep/roc_auc", "critical_difference"):
         assert (workdir / "results" / "figures" / f"{name}.png").exists()
 
 
@@ -518,8 +606,9 @@ def test_a_run_where_every_cell_fails_still_writes_every_output(tmp_path):
     for name in ("ratio_sweep", "cost_threshold", "ensembles", "decision_guide"):
         note = (results / "tables" / f"{name}.md").read_text()
         assert note.startswith("no results to show")
-    for name in ("ratio_sweep", "pr_curves", "critical_difference", "f1_averages"):
+    for name in ("ratio_sweep/roc_auc", "pr_curves", "critical_difference"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 1000
+    assert (results / "findings.md").read_text().count("Nothing to show") == 5
     assert "## Cells without results" in (results / "tables" / "summary.md").read_text()
 
 

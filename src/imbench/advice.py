@@ -7,9 +7,8 @@ import pandas as pd
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.names import label
-from imbench.stats import better_sign, holm, paired_gain, smallest_holm_p
+from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
 from imbench.tables import instance_means
-from imbench.thresholds import NO_RULE
 
 SEVERE_BELOW = 0.05  # the rules of thumb call a positive rate under 5% severe
 GUIDE_COLUMNS = [
@@ -24,8 +23,10 @@ GUIDE_COLUMNS = [
     "rule_of_thumb",
     "advised",
     "advised_value",
-    "p_baseline_holm",
-    "p_advised_holm",
+    "judged",
+    "p_worse",
+    "p_equivalent",
+    "p_better",
     "evidence",
     "metric",
 ]
@@ -43,23 +44,40 @@ def rule_of_thumb(classifier, rate):
     return "class_weight", "class weights for moderate imbalance"
 
 
-def _verdict(row, alpha, n_tests):
-    """Agreement needs evidence: the advised method scored best and significantly
-    above the baseline. Scoring best by a margin no test can tell from noise is not
-    agreement (telling "no difference" apart from "too little evidence" needs an
-    equivalence test)."""
-    advised, best = row["advised"], row["best"]
-    if advised not in row["ran"]:
-        return f"not run ({advised} was not in the config)"
-    if row["p_advised_holm"] < alpha:
-        return f"disagrees: {best} is significantly better"
-    if smallest_holm_p(row["n"], n_tests) > alpha:
-        return f"untestable with {row['n']} dataset instances"
-    if best == advised != "baseline" and row["p_baseline_holm"] < alpha:
-        return f"agrees: {advised} scored best, significantly above the baseline"
-    if best == "baseline" or row["p_baseline_holm"] >= alpha:
-        return "cannot tell: no method differs significantly from the baseline"
-    return f"cannot tell: {best} beats the baseline, {advised} is not worse"
+def _evidence(advised, verdicts):
+    """Whether the evidence backs the advice, from the practical verdicts of every
+    method against the baseline (``verdicts``, indexed by method): (the method
+    judged, its verdict row, the sentence). Only a decided verdict agrees or
+    disagrees.
+
+    Advice to use a method claims it is practically better than the baseline; advice
+    to keep the baseline claims no method is."""
+    if advised != "baseline":
+        if advised not in verdicts.index:
+            return "", None, f"not run ({advised} was not in the config)"
+        row = verdicts.loc[advised]
+        sentence = {
+            "better": f"agrees: {advised} is practically better than the baseline",
+            "equivalent": f"disagrees: {advised} makes no practical difference",
+            "worse": f"disagrees: {advised} is practically worse than the baseline",
+            "undecided": f"cannot tell: the evidence on {advised} is too thin",
+        }[row["verdict"]]
+        return advised, row, sentence
+    if verdicts.empty:
+        return "", None, "cannot tell: no method was compared with the baseline"
+    better = verdicts[verdicts["verdict"] == "better"]
+    if len(better):
+        method = better["p_better"].idxmax()
+        sentence = f"disagrees: {method} is practically better than the baseline"
+        return method, better.loc[method], sentence
+    open_ = verdicts[verdicts["verdict"] == "undecided"]
+    if len(open_):
+        method = open_["p_better"].idxmax()
+        sentence = f"cannot tell: the evidence on {method} is too thin"
+        return method, open_.loc[method], sentence
+    method = verdicts["p_better"].idxmax()
+    sentence = "agrees: no method is practically better than the baseline"
+    return method, verdicts.loc[method], sentence
 
 
 TIE = 1e-12  # mean scores this close are equal: floating-point noise, not a win
@@ -73,13 +91,16 @@ def _best(scores):
     return "baseline" if "baseline" in tied.index else tied.index[0]
 
 
-def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):
+def decision_guide(metrics, metric, rule, equivalence):
     """Per classifier and positive rate: the method that scored best on ``metric``,
-    its gain over the baseline, and whether the rule of thumb agrees with it.
+    its gain over the baseline (paired by dataset instance, with its 95%
+    t-interval), and whether the rule of thumb agrees with the practical verdicts of
+    ``equivalence`` (a ``stats.Equivalence``).
 
-    Differences are paired by dataset instance; p-values are two-sided Wilcoxon
-    signed-rank tests, Holm-corrected over the rows of the table. Empty (with its
-    columns) when nothing was measured.
+    ``judged`` is the method the evidence sentence is about (the advised one, or
+    for advice to keep the baseline the method that came closest to beating it), and
+    ``p_*`` its verdict's probabilities. Empty (with its columns) when nothing was
+    measured.
     """
     means = instance_means(metrics, metric, rule)
     sign = better_sign(metric)
@@ -88,8 +109,25 @@ def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):
         wide = group.pivot_table(index="dataset", columns="method", values="value")
         best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)
+        verdicts = pd.DataFrame(
+            {
+                method: equivalence.judge(
+                    sign * (wide[method] - wide["baseline"]),
+                    wide["baseline"],
+                    metric,
+                    rule,
+                    classifier,
+                    rate,
+                    method,
+                )
+                for method in wide.columns.drop("baseline", errors="ignore")
+            }
+            if "baseline" in wide
+            else {},
+            index=VERDICT_COLUMNS,
+        ).T
+        judged, verdict, evidence = _evidence(advised, verdicts)
         gain = paired_gain(sign * (wide[best] - wide.get("baseline", np.nan)))
-        behind = sign * (wide[best] - wide.get(advised, np.nan))
         rows.append(
             {
                 "classifier": classifier,
@@ -100,20 +138,17 @@ def decision_guide(metrics, metric, rule=NO_RULE, alpha=0.05):
                 "gain_over_baseline": gain["gain"],
                 "ci_low": gain["ci_low"],
                 "ci_high": gain["ci_high"],
-                "p_baseline": gain["p"],
                 "rule_of_thumb": why,
                 "advised": advised,
                 "advised_value": wide.get(advised, pd.Series(np.nan)).mean(),
-                "p_advised": paired_gain(behind)["p"],
-                "ran": set(wide.columns),
+                "judged": judged,
+                **{
+                    key: np.nan if verdict is None else verdict[key]
+                    for key in ("p_worse", "p_equivalent", "p_better")
+                },
+                "evidence": evidence,
             }
         )
     if not rows:
         return pd.DataFrame(columns=GUIDE_COLUMNS)
-    table = pd.DataFrame(rows)
-    for column in ("p_baseline", "p_advised"):
-        table[f"{column}_holm"] = holm(table[column])
-    table["evidence"] = [
-        _verdict(row, alpha, len(table)) for _, row in table.iterrows()
-    ]
-    return table.assign(metric=label(metric, rule))[GUIDE_COLUMNS]
+    return pd.DataFrame(rows).assign(metric=label(metric, rule))[GUIDE_COLUMNS]

@@ -46,6 +46,7 @@ FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
 NOT_FIT_CODE = {
     "name",
     "description",
+    "family",
     "params",
     "refined",
     "estimator",

@@ -6,29 +6,40 @@ stops mattering, and the full undersampling ensemble against one model (question
 import numpy as np
 import pandas as pd
 
+from imbench.methods import METHODS
 from imbench.stats import (
     GAIN_COLUMNS,
+    MIN_INSTANCES,
+    VERDICT_COLUMNS,
     better_sign,
     holm,
     paired_gain,
-    smallest_holm_p,
 )
 from imbench.tables import instance_means
-from imbench.thresholds import NO_RULE
 
 
-def gains_over(metrics, metric, rule=NO_RULE, reference="baseline", alpha=0.05):
-    """Each method's gain over ``reference`` per classifier and positive rate.
+def pooled_sources(group):
+    """Which sources the dataset instances of ``group`` (instance means) come from,
+    with their counts: ``digits x1 + synthetic x5``."""
+    counts = group.drop_duplicates("dataset")["source"].value_counts().sort_index()
+    return " + ".join(f"{source} x{count}" for source, count in counts.items())
+
+
+def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
+    """Each method's gain over ``reference`` per classifier and positive rate, and
+    whether it is practically better, equivalent or worse (``equivalence``, a
+    ``stats.Equivalence``).
 
     Gains are paired by dataset instance and signed so that positive means better.
-    p-values come from Wilcoxon signed-rank tests over instances, Holm-corrected over
-    all methods and rates of a classifier.
+    The Wilcoxon p-values beside the verdicts are Holm-corrected over all methods and
+    rates of a classifier.
 
     Returns
     -------
     DataFrame
-        ``classifier, positive_rate, method, n, gain, ci_low, ci_high, p, p_holm,
-        better, worse``.
+        ``classifier, positive_rate, method, sources, baseline_value, n, gain,
+        ci_low, ci_high, p, p_holm, rope, p_worse, p_equivalent, p_better,
+        verdict``.
     """
     means = instance_means(metrics, metric, rule)
     sign = better_sign(metric)
@@ -44,65 +55,122 @@ def gains_over(metrics, metric, rule=NO_RULE, reference="baseline", alpha=0.05):
                     "classifier": classifier,
                     "positive_rate": rate,
                     "method": method,
+                    "sources": pooled_sources(group),
+                    "baseline_value": wide[reference].mean(),
                     **paired_gain(gains),
+                    **equivalence.judge(
+                        gains, wide[reference], metric, rule, classifier, rate, method
+                    ),
                 }
             )
-    columns = ["classifier", "positive_rate", "method", *GAIN_COLUMNS]
-    table = pd.DataFrame(rows, columns=columns)
-    table["p_holm"] = np.nan
+    columns = [
+        "classifier",
+        "positive_rate",
+        "method",
+        "sources",
+        "baseline_value",
+        *GAIN_COLUMNS,
+    ]
+    table = pd.DataFrame(rows, columns=[*columns, *VERDICT_COLUMNS])
+    table.insert(len(columns), "p_holm", np.nan)
     for _, index in table.groupby("classifier").groups.items():
         table.loc[index, "p_holm"] = holm(table.loc[index, "p"])
-    table["better"] = (table["p_holm"] < alpha) & (table["gain"] > 0)
-    table["worse"] = (table["p_holm"] < alpha) & (table["gain"] < 0)
     return table.sort_values(
         ["classifier", "positive_rate", "method"], ignore_index=True
     )
 
 
-def stops_mattering(gains, alpha=0.05):
-    """Per classifier: the lowest positive rate from which no method beats the
-    baseline significantly at that rate or any higher one.
+def handling(methods):
+    """The methods among ``methods`` that are their baseline plus one handling
+    change (another model family is not "handling")."""
+    return [m for m in methods if m not in METHODS or METHODS[m].neutral is not None]
+
+
+def stops_mattering(gains):
+    """Per classifier: the lowest positive rate from which every handling method
+    (see ``handling``) is practically equivalent to the baseline, at that rate and
+    every higher one.
 
     Returns
     -------
     DataFrame
-        ``classifier, stops_at, answer``; ``stops_at`` is NaN when some method still
-        wins at the highest rate, or when too few dataset instances make significance
-        impossible (then the answer says how many are needed).
+        ``classifier, stops_at, n, least_p_equivalent, below, answer``: ``stops_at``
+        is NaN when some method is not equivalent at the highest rate (the answer
+        says ``never`` when one is decidedly better or worse there, ``undecided``
+        when the evidence is too thin);
+        ``least_p_equivalent`` is the smallest P(equivalent) among the methods and
+        rates from ``stops_at`` on (the answer's uncertainty); ``below`` what holds
+        at the next lower rate.
     """
     rows = []
     for classifier, group in gains.groupby("classifier"):
-        wins = group.groupby("positive_rate")["better"].any().sort_index()
-        rates = wins.index.to_numpy()
-        winning = np.flatnonzero(wins.to_numpy())
-        floor = smallest_holm_p(group["n"].max(), len(group))
-        if not len(winning) and floor > alpha:
-            needed = next(
-                n for n in range(2, 64) if smallest_holm_p(n, len(group)) <= alpha
-            )
+        group = group[group["method"].isin(handling(group["method"].unique()))]
+        by_rate = dict(tuple(group.groupby("positive_rate")))
+        rates = sorted(by_rate, reverse=True)
+        settled = []
+        for rate in rates:
+            if not (by_rate[rate]["verdict"] == "equivalent").all():
+                break
+            settled.append(rate)
+        fewest, most = group["n"].min(), group["n"].max()
+        instances = str(most) if fewest == most else f"{fewest}-{most}"
+        if settled:
+            stop = settled[-1]
+            certainty = group[group["positive_rate"] >= stop]["p_equivalent"].min()
             answer = (
-                f"untestable: {group['n'].max()} dataset instances per rate cannot "
-                f"reach p < {alpha} after Holm over {len(group)} tests; use at "
-                f"least {needed} seeds per rate"
+                f"every method practically equivalent to the baseline from rate "
+                f"{stop:g} on (each P(equivalent) >= {certainty:.2f})"
             )
-            rows.append((classifier, np.nan, answer))
-        elif not len(winning):
-            rows.append(
-                (classifier, rates.min(), "no method beats the baseline at any rate")
-            )
-        elif winning.max() == len(rates) - 1:
-            rows.append((classifier, np.nan, f"handling still helps at {rates[-1]:g}"))
+        elif by_rate[rates[0]]["verdict"].isin(["better", "worse"]).any():
+            stop, certainty = np.nan, np.nan
+            answer = f"never: some method still differs at {rates[0]:g}"
         else:
-            stop = rates[winning.max() + 1]
-            rows.append(
-                (classifier, stop, f"no method beats the baseline from {stop:g} on")
+            stop, certainty = np.nan, np.nan
+            answer = f"undecided: too little evidence at {rates[0]:g}"
+        lower = [rate for rate in rates if rate not in settled]
+        below = _unsettled(by_rate[lower[0]]) if lower else ""
+        rows.append(
+            {
+                "classifier": classifier,
+                "stops_at": stop,
+                "n": instances,
+                "least_p_equivalent": certainty,
+                "below": below,
+                "answer": answer,
+            }
+        )
+    columns = ["classifier", "stops_at", "n", "least_p_equivalent", "below", "answer"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _unsettled(at_rate):
+    """What keeps the methods at one rate from all being equivalent: each such
+    method's verdict with its probability, decided ones first."""
+    order = {"better": 0, "worse": 1, "undecided": 2}
+    open_ = at_rate[at_rate["verdict"] != "equivalent"]
+    open_ = open_.assign(order=open_["verdict"].map(order)).sort_values(
+        ["order", "method"]
+    )
+    parts = []
+    for _, row in open_.iterrows():
+        verdict = row["verdict"]
+        if row["n"] < MIN_INSTANCES:
+            why = f"{row['n']} instances"
+        elif verdict == "undecided":
+            p, likeliest = max(
+                (row[f"p_{v}"], v) for v in ("worse", "equivalent", "better")
             )
-    return pd.DataFrame(rows, columns=["classifier", "stops_at", "answer"])
+            why = f"P({likeliest}) = {p:.2f}"
+        else:
+            why = f"P = {row[f'p_{verdict}']:.2f}"
+        parts.append(f"{row['method']} {verdict} ({why})")
+    return f"at {at_rate['positive_rate'].iloc[0]:g}: " + "; ".join(parts)
 
 
-def ensemble_gains(curves, metrics, metric, rule, references):
+def ensemble_gains(curves, metrics, metric, rule, references, equivalence):
     """The full ensemble (its largest size in ``curves``) against one model of each
-    method in ``references``, paired by dataset instance, per classifier and rate.
+    method in ``references``, paired by dataset instance, per classifier and rate,
+    with the verdict of ``equivalence``.
 
     ``curves`` holds the ensemble's metrics by size per fold and dataset (see
     ``curves.ensemble_curves``); ``metrics`` the references' per-fold metrics.
@@ -121,12 +189,15 @@ def ensemble_gains(curves, metrics, metric, rule, references):
         ):
             keys = [(d, classifier, reference) for d, _, _ in values.index]
             other = means.reindex(keys).to_numpy()
-            gain = paired_gain(sign * (values.to_numpy() - other))
+            gains = sign * (values.to_numpy() - other)
             yield {
                 "classifier": classifier,
                 "positive_rate": rate,
                 "against": reference,
                 "ensemble": values.mean(),
                 "reference": np.nanmean(other),
-                **{key: gain[key] for key in GAIN_COLUMNS if key != "n"},
+                **paired_gain(gains),
+                **equivalence.judge(
+                    gains, other, metric, rule, classifier, rate, reference
+                ),
             }

@@ -26,7 +26,12 @@ from imbench import sources
 from imbench.classifiers import CLASSIFIERS
 from imbench.errors import ConfigError
 from imbench.methods import METHODS
-from imbench.names import DECISION_METRICS, PROBABILITY_METRICS, cost_metric
+from imbench.names import (
+    DECISION_METRICS,
+    DEFAULT_ROPE,
+    PROBABILITY_METRICS,
+    cost_metric,
+)
 from imbench.seeds import seed_from
 from imbench.thresholds import (
     NO_RULE,
@@ -72,6 +77,9 @@ def config_schema(schema_path):
     properties = schema["properties"]
     properties["methods"]["properties"] = {
         name: method.config_schema() for name, method in METHODS.items()
+    }
+    properties["equivalence"]["properties"]["rope"]["propertyNames"] = {
+        "enum": sorted(DEFAULT_ROPE)
     }
     classifier = schema["$defs"]["classifier"]
     properties["classifiers"]["properties"] = {
@@ -259,6 +267,10 @@ class Plan:
             ["f1", self.f1_rule()],
             ["brier", NO_RULE],
         ]
+
+    def equivalence(self):
+        """The ``equivalence`` settings, as the analysis steps take them."""
+        return canonical(self.config["equivalence"])
 
     def default_headline(self):
         """Headline metrics of the Markdown summary: the threshold-free ones, F1 and

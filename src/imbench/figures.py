@@ -13,7 +13,7 @@ import seaborn as sns
 
 from imbench.costs import bayes_threshold
 from imbench.io import atomic_path
-from imbench.methods import METHODS
+from imbench.methods import FAMILIES, METHODS
 from imbench.names import label
 from imbench.stats import t_interval
 from imbench.tables import write_note
@@ -32,8 +32,12 @@ REFERENCE = {"color": "grey", "lw": 0.8, "ls": ":"}  # random scorer, calibratio
 
 
 def method_style(method):
-    """Colour and dash pattern of ``method``, fixed by its place in the registry."""
-    index = list(METHODS).index(method) if method in METHODS else len(METHODS)
+    """Colour and dash pattern of ``method``: black for the baseline, the reference
+    of every comparison; the others fixed by their place in the registry."""
+    if method == "baseline":
+        return "black", _DASHES[0]
+    handling = [name for name in METHODS if name != "baseline"]
+    index = handling.index(method) if method in handling else len(handling)
     return _PALETTE[index % 10], _DASHES[(index // 10) % len(_DASHES)]
 
 
@@ -44,6 +48,51 @@ def method_label(method):
     return (
         f"{method} (other model family)" if entry and entry.neutral is None else method
     )
+
+
+MAX_LINES = 5  # methods a panel shows beside the baseline: more cannot be followed
+
+
+def method_groups(methods):
+    """``methods`` (the baseline left out) in groups of at most ``MAX_LINES``, one
+    group per panel: whole families together where they fit, in registry order."""
+    order = list(METHODS)
+    handling = sorted(
+        (m for m in set(methods) if m != "baseline"),
+        key=lambda m: (order.index(m) if m in order else len(order), m),
+    )
+    groups, current = [], []
+    for family in (*FAMILIES, "other"):
+        members = [m for m in handling if _family(m) == family]
+        if current and len(current) + len(members) > MAX_LINES:
+            groups.append(current)
+            current = []
+        while len(members) > MAX_LINES:
+            groups.append(members[:MAX_LINES])
+            members = members[MAX_LINES:]
+        current += members
+    return [*groups, current] if current or not groups else groups
+
+
+def panel_columns(methods_by_classifier):
+    """(classifier, families, methods) of each column: a classifier's methods split
+    into ``method_groups``, each with the baseline as reference; ``families`` names
+    the group's families where a classifier has several groups, else is empty."""
+    columns = []
+    for classifier in sorted(methods_by_classifier):
+        methods = set(methods_by_classifier[classifier])
+        groups = method_groups(methods)
+        for group in groups:
+            families = ", ".join(dict.fromkeys(_family(m) for m in group))
+            shown = [*(["baseline"] if "baseline" in methods else []), *group]
+            columns.append((classifier, families if len(groups) > 1 else "", shown))
+    return columns
+
+
+def panel_title(axis, classifier, families, detail):
+    """A panel's title: classifier and ``detail``, its families on a second line."""
+    title = f"{classifier}, {detail}" + (f"\n{families}" if families else "")
+    axis.set_title(title, fontsize=6)
 
 
 def panel_grid(rows, columns, sharex=True):
@@ -125,32 +174,97 @@ def mean_band(values):
     return grouped.mean(), (low, high)
 
 
-def ratio_sweep(means_by_panel, classifiers, paths):
-    """Question 1: one row per (metric, rule) panel, one column per classifier, each
-    method's mean over instances against the positive rate with its 95% band.
+VERDICT_MARKERS = {  # how a point's practical verdict is drawn
+    "better": {"marker": "^", "fillstyle": "full"},
+    "worse": {"marker": "v", "fillstyle": "full"},
+    "equivalent": {"marker": "o", "fillstyle": "none"},
+    "undecided": {"marker": "x", "fillstyle": "full"},
+}
 
-    ``means_by_panel`` maps ``(metric, rule)`` to instance means (see
-    ``tables.instance_means``)."""
-    figure, axes = panel_grid(len(means_by_panel), len(classifiers))
-    for row, ((metric, rule), means) in enumerate(means_by_panel.items()):
+
+def ratio_sweep(gains, title, relative, paths):
+    """Question 1, one metric: each method's paired gain over the baseline against
+    the positive rate, one row per method family (at most five methods a panel) and
+    one column per classifier, with its 95% band, the region of practical
+    equivalence shaded around zero and each point's verdict as its marker.
+
+    ``gains`` is ``comparisons.gains_over``'s table for the metric; where the ROPE is
+    relative (``relative``), gains are drawn as fractions of the baseline's value.
+    Rates whose instances pool several sources are named under the panels."""
+    if gains.empty:
+        return note(paths, f"{title}: no method ran beside the baseline")
+    families = [f for f in FAMILIES if f in set(gains["method"].map(_family))]
+    classifiers = sorted(gains["classifier"].unique())
+    figure, axes = panel_grid(len(families), len(classifiers))
+    scale = gains["baseline_value"].abs() if relative else 1.0
+    scaled = gains.assign(
+        gain=gains["gain"] / scale,
+        ci_low=gains["ci_low"] / scale,
+        ci_high=gains["ci_high"] / scale,
+    )
+    rope = gains["rope"].iloc[0]
+    for row, family in enumerate(families):
         for column, classifier in enumerate(classifiers):
             axis = axes[row, column]
-            for method, values in means[means["classifier"] == classifier].groupby(
-                "method"
-            ):
-                mean, band = mean_band(values)
-                draw_method(axis, mean.index, mean, method, band[0], band[1])
-            rate_axis(axis, means["positive_rate"])
-            axis.set_ylim(-0.02, 1.02)  # every panel's metric lies in [0, 1]
             if row == 0:
                 axis.set_title(classifier, fontsize=7)
-            axis.set_ylabel(label(metric, rule), fontsize=7)
-            if metric == "average_precision":  # a random scorer's AP is the rate
-                rates = np.array(sorted(means["positive_rate"].unique()))
-                axis.plot(rates, rates, color="grey", lw=0.8, ls=":")
+            if column == 0:
+                axis.set_ylabel(f"{family}\ngain", fontsize=7)
+            chosen = scaled[
+                (scaled["classifier"] == classifier)
+                & (scaled["method"].map(_family) == family)
+            ]
+            rate_axis(axis, gains["positive_rate"])
+            if chosen.empty:
+                axis.grid(False)
+                axis.tick_params(left=False, labelleft=False)
+                axis.text(
+                    0.5,
+                    0.5,
+                    "not run",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    transform=axis.transAxes,
+                )
+                continue
+            axis.axhspan(-rope, rope, color="grey", alpha=0.2, lw=0)
+            axis.axhline(0, color="grey", lw=0.6)
+            for method, line in chosen.groupby("method"):
+                line = line.sort_values("positive_rate")
+                band = line["ci_low"], line["ci_high"]
+                draw_method(axis, line["positive_rate"], line["gain"], method, *band)
+                for verdict, points in line.groupby("verdict"):
+                    axis.plot(
+                        points["positive_rate"],
+                        points["gain"],
+                        ls="none",
+                        markersize=3.5,
+                        color=method_style(method)[0],
+                        **VERDICT_MARKERS[verdict],
+                    )
+            min_span(axis)
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
-    save(figure, paths)
+    for verdict, style in VERDICT_MARKERS.items():
+        axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
+    unit = "fraction of the baseline's value" if relative else "absolute"
+    pooled = gains.drop_duplicates("positive_rate").sort_values("positive_rate")
+    pooled = pooled[pooled["sources"].str.contains(r"\+", regex=True)]
+    pooled = "; ".join(
+        f"{r:g}: {s}" for r, s in pooled[["positive_rate", "sources"]].values
+    )
+    save(
+        figure,
+        paths,
+        f"{title}: gain over the baseline ({unit}); grey band: practically "
+        f"equivalent (ROPE +/-{rope:g})"
+        + (f"\nsources pooled at rate {pooled}" if pooled else ""),
+    )
+
+
+def _family(method):
+    return METHODS[method].family if method in METHODS else "other"
 
 
 def cost_curves(curves, tuned_at, ratio, paths):
@@ -161,13 +275,15 @@ def cost_curves(curves, tuned_at, ratio, paths):
         ["positive_rate", "classifier", "method", "threshold"], as_index=False
     )["cost"].mean()
     rates = sorted(mean["positive_rate"].unique())
-    classifiers = sorted(mean["classifier"].unique())
-    figure, axes = panel_grid(len(rates), len(classifiers))
+    columns = panel_columns(mean.groupby("classifier")["method"].unique().to_dict())
+    figure, axes = panel_grid(len(rates), len(columns))
     for row, rate in enumerate(rates):
-        for column, classifier in enumerate(classifiers):
+        for column, (classifier, families, methods) in enumerate(columns):
             axis = axes[row, column]
             chosen = mean[
-                (mean["positive_rate"] == rate) & (mean["classifier"] == classifier)
+                (mean["positive_rate"] == rate)
+                & (mean["classifier"] == classifier)
+                & mean["method"].isin(methods)
             ]
             for method, line in chosen.groupby("method"):
                 draw_method(axis, line["threshold"], line["cost"], method)
@@ -182,7 +298,7 @@ def cost_curves(curves, tuned_at, ratio, paths):
                     )
             axis.axvline(0.5, color="grey", lw=0.6, ls=":")
             axis.axvline(bayes_threshold(ratio), color="black", lw=0.6, ls="--")
-            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=7)
+            panel_title(axis, classifier, families, f"rate {rate:g}")
             axis.set_ylabel(f"cost per sample (FN = {ratio:g} FP)", fontsize=7)
     for axis in axes[-1]:
         axis.set_xlabel("threshold")
@@ -235,21 +351,24 @@ def ensemble_sizes(curves, references, panels, paths):
     save(figure, paths)
 
 
-def f1_averages(means_by_average, classifiers, paths):
+def f1_averages(means_by_average, paths):
     """Question 4: each F1 average at 0.5 against the rate, per method, one row per
-    classifier and one column per average."""
-    figure, axes = panel_grid(len(classifiers), len(means_by_average))
-    for row, classifier in enumerate(classifiers):
+    classifier and group of methods (``panel_columns``), one column per average."""
+    first = next(iter(means_by_average.values()))
+    rows = panel_columns(first.groupby("classifier")["method"].unique().to_dict())
+    figure, axes = panel_grid(len(rows), len(means_by_average))
+    for row, (classifier, families, methods) in enumerate(rows):
         for column, (average, means) in enumerate(means_by_average.items()):
             axis = axes[row, column]
-            for method, values in means[means["classifier"] == classifier].groupby(
-                "method"
-            ):
+            chosen = means[
+                (means["classifier"] == classifier) & means["method"].isin(methods)
+            ]
+            for method, values in chosen.groupby("method"):
                 mean, _ = mean_band(values)
                 draw_method(axis, mean.index, mean, method)
             rate_axis(axis, means["positive_rate"])
             axis.set_ylim(-0.02, 1.02)  # the four averages on one scale
-            axis.set_title(f"{average} @ 0.5, {classifier}", fontsize=7)
+            panel_title(axis, classifier, families, f"{average} @ 0.5")
             axis.set_ylabel("F1 at threshold 0.5", fontsize=7)
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
@@ -261,17 +380,21 @@ def curve_panels(curves, paths, xlabel, ylabel, reference):
     each method in it. ``curves`` maps ``(rate, classifier, method)`` to ``(x, ys)``;
     ``reference`` is ``(label, y(x, rate))``, the dotted line drawn in each panel."""
     rates = sorted({key[0] for key in curves})
-    classifiers = sorted({key[1] for key in curves})
-    figure, axes = panel_grid(len(rates), len(classifiers))
-    for (rate, classifier, method), (x, ys) in sorted(curves.items()):
-        axis = axes[rates.index(rate), classifiers.index(classifier)]
-        draw_method(axis, x, np.mean(ys, axis=0), method)
+    methods_by_classifier = {}
+    for _, classifier, method in curves:
+        methods_by_classifier.setdefault(classifier, set()).add(method)
+    columns = panel_columns(methods_by_classifier)
+    figure, axes = panel_grid(len(rates), len(columns))
     name, line = reference
     for row, rate in enumerate(rates):
-        for column, classifier in enumerate(classifiers):
+        for column, (classifier, families, methods) in enumerate(columns):
             axis = axes[row, column]
+            for method in methods:
+                if (rate, classifier, method) in curves:
+                    x, ys = curves[rate, classifier, method]
+                    draw_method(axis, x, np.mean(ys, axis=0), method)
             axis.plot([0, 1], line(np.array([0, 1]), rate), **REFERENCE, label=name)
-            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=7)
+            panel_title(axis, classifier, families, f"rate {rate:g}")
             axis.set_ylabel(ylabel, fontsize=7)
             axis.set_xlim(0, 1)
             axis.set_ylim(0, 1.02)

@@ -26,6 +26,9 @@ class Method:
         unfitted estimator.
     description : str
         One line for tables and docs.
+    family : str
+        The kind of handling (``FAMILIES``): figures give each family its own row,
+        so that no panel shows more than a few methods.
     defaults : dict
         Method parameters used where the config gives none.
     requires : frozenset of str
@@ -59,6 +62,7 @@ class Method:
     name: str
     factory: Callable[..., Any]
     description: str
+    family: str
     defaults: dict = field(default_factory=dict)
     requires: frozenset = frozenset()
     neighbour_params: tuple = ()
@@ -307,17 +311,26 @@ def _identity_sampler():
 
 
 _SMOTE_IN_COMBINATION = ("sampler__smote__k_neighbors",)
+FAMILIES = (
+    "baseline",
+    "reweighting",
+    "oversampling",
+    "undersampling",
+    "thresholds",
+    "ensembles",
+)
 _SAMPLE_WEIGHT = frozenset({"sample_weight"})
 _CLASS_WEIGHT = frozenset({"class_weight"})
 
 METHODS = {
     entry.name: entry
     for entry in [
-        Method("baseline", _baseline, "the classifier as is"),
+        Method("baseline", _baseline, "the classifier as is", family="baseline"),
         Method(
             "class_weight",
             _class_weight,
             "class weights inversely proportional to class frequencies",
+            family="reweighting",
             requires=_CLASS_WEIGHT,
             neutral={"model__class_weight": None},
         ),
@@ -325,6 +338,7 @@ METHODS = {
             "random_oversample",
             _sampler_method(_random_oversampler),
             "duplicate random minority samples up to balance",
+            family="oversampling",
             params=_SAMPLER,
             neutral={"sampler": "passthrough"},
         ),
@@ -332,6 +346,7 @@ METHODS = {
             "random_undersample",
             _sampler_method(_random_undersampler),
             "drop random majority samples down to balance",
+            family="undersampling",
             params=_SAMPLER,
             neutral={"sampler": "passthrough"},
         ),
@@ -339,6 +354,7 @@ METHODS = {
             "smote",
             _sampler_method(_smote),
             "SMOTE: interpolate new minority samples between neighbours",
+            family="oversampling",
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_K,
@@ -348,6 +364,7 @@ METHODS = {
             "smote_class_weight",
             _sampler_method(_smote, class_weight=True),
             "SMOTE part of the way, class weights for the rest",
+            family="oversampling",
             defaults={"k_neighbors": 5, "sampling_strategy": 0.5},
             requires=_CLASS_WEIGHT,
             params=_SMOTE,
@@ -358,6 +375,7 @@ METHODS = {
             "adasyn",
             _sampler_method(_adasyn),
             "ADASYN: synthetic samples where the minority is hardest to learn",
+            family="oversampling",
             defaults={"n_neighbors": 5},
             params={"n_neighbors": _NEIGHBOURS, **_SAMPLER},
             neighbour_params=("sampler__n_neighbors",),
@@ -367,6 +385,7 @@ METHODS = {
             "borderline_smote",
             _sampler_method(_borderline_smote),
             "SMOTE on minority samples near the class border",
+            family="oversampling",
             defaults={"k_neighbors": 5, "m_neighbors": 10},
             params={**_SMOTE, "m_neighbors": _NEIGHBOURS},
             neighbour_params=_K,
@@ -376,6 +395,7 @@ METHODS = {
             "smote_tomek",
             _sampler_method(_smote_tomek),
             "SMOTE, then remove Tomek links",
+            family="undersampling",
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
@@ -385,6 +405,7 @@ METHODS = {
             "smote_enn",
             _sampler_method(_smote_enn),
             "SMOTE, then clean with edited nearest neighbours",
+            family="undersampling",
             defaults={"k_neighbors": 5},
             params=_SMOTE,
             neighbour_params=_SMOTE_IN_COMBINATION,
@@ -394,6 +415,7 @@ METHODS = {
             "focal_loss",
             _focal_loss,
             "the classifier's model trained with the focal loss",
+            family="reweighting",
             defaults={"gamma": 2.0, "alpha": 0.25},
             params={
                 "gamma": {"type": "number", "minimum": 0},
@@ -411,6 +433,7 @@ METHODS = {
             "threshold_f1",
             _tuned_threshold(_f1_scoring),
             "baseline, threshold maximising F1 in inner cross-validation",
+            family="thresholds",
             defaults={"cv_folds": 3},
             params={"cv_folds": _CV_FOLDS},
         ),
@@ -418,6 +441,7 @@ METHODS = {
             "threshold_cost",
             _tuned_threshold(_cost_scoring),
             "baseline, threshold minimising expected cost in inner cross-validation",
+            family="thresholds",
             defaults={"cv_folds": 3, "cost_ratio": 10.0},
             params={
                 "cv_folds": _CV_FOLDS,
@@ -428,6 +452,7 @@ METHODS = {
             "undersample_ensemble",
             _undersample_ensemble,
             "average of models each trained on a different random undersample",
+            family="ensembles",
             defaults={"n_members": 10},
             params={"n_members": _MEMBERS},
             keeps_members=True,
@@ -445,6 +470,7 @@ METHODS = {
             "balanced_random_forest",
             _balanced_random_forest,
             "random forest whose trees each see a balanced bootstrap",
+            family="ensembles",
             requires=frozenset({"forest"}),
             balances_inside=True,
             neutral=None,
@@ -457,6 +483,7 @@ METHODS = {
             "easy_ensemble",
             _easy_ensemble,
             "EasyEnsemble: AdaBoost learners on balanced undersamples",
+            family="ensembles",
             defaults={"n_members": 10, "boosting_rounds": 10},
             params={"n_members": _MEMBERS, "boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,
@@ -470,6 +497,7 @@ METHODS = {
             "rusboost",
             _rusboost,
             "RUSBoost: AdaBoost with random undersampling at each round",
+            family="ensembles",
             defaults={"boosting_rounds": 10},
             params={"boosting_rounds": _MEMBERS},
             requires=_SAMPLE_WEIGHT,

@@ -1,5 +1,7 @@
 """Statistics over dataset instances: paired gains with t-intervals and Wilcoxon
-signed-rank tests, Holm's correction, and Friedman-Nemenyi rankings (Demsar 2006).
+signed-rank tests, Holm's correction, practical equivalence by the Bayesian
+signed-rank test (Benavoli et al. 2014, 2017), and Friedman-Nemenyi rankings
+(Demsar 2006).
 
 Each dataset instance (its mean over folds) is one observation: instances are
 independent, folds are not.
@@ -12,7 +14,8 @@ import pandas as pd
 from scipy.stats import friedmanchisquare, studentized_range, t, wilcoxon
 from statsmodels.stats.multitest import multipletests
 
-from imbench.names import lower_is_better
+from imbench.names import DEFAULT_ROPE, lower_is_better, relative_rope, rope_key
+from imbench.seeds import seed_from
 
 GAIN_COLUMNS = ["n", "gain", "ci_low", "ci_high", "p"]
 
@@ -69,6 +72,81 @@ def paired_gain(gains):
     }
 
 
+VERDICTS = ("better", "equivalent", "worse", "undecided")
+VERDICT_COLUMNS = ["rope", "p_worse", "p_equivalent", "p_better", "verdict"]
+POSTERIOR_SAMPLES = 10_000  # Monte Carlo error of a probability under 0.005
+# with one or two instances the posterior has no spread to doubt them by: no verdict
+MIN_INSTANCES = 3
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """When a method counts as practically equivalent to its reference.
+
+    ``rope`` overrides ``names.DEFAULT_ROPE`` per metric; a verdict needs a posterior
+    probability of at least ``probability``.
+    """
+
+    rope: dict = field(default_factory=dict)
+    probability: float = 0.95
+
+    def width(self, metric):
+        """Half-width of ``metric``'s ROPE (a fraction of the reference's value for
+        the losses, see ``names.relative_rope``)."""
+        key = rope_key(metric)
+        return self.rope.get(key, DEFAULT_ROPE[key])
+
+    def judge(self, gains, reference, metric, *names):
+        """The verdict on paired ``gains`` (positive = better) over instances whose
+        reference scored ``reference``: the columns of ``VERDICT_COLUMNS``.
+
+        The Bayesian signed-rank test's posterior is sampled with a seed derived from
+        ``names`` (what is compared), so verdicts do not depend on job order. Fewer
+        than ``MIN_INSTANCES`` gains are undecided."""
+        gains = np.asarray(gains, dtype=float)
+        if relative_rope(metric):
+            scale = np.abs(np.asarray(reference, dtype=float))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gains = np.where(scale > 0, gains / scale, np.nan)
+        rope = self.width(metric)
+        probabilities = practical_probabilities(gains, rope, seed_from(metric, *names))
+        enough = np.count_nonzero(~np.isnan(gains)) >= MIN_INSTANCES
+        decided = [
+            verdict
+            for verdict, p in zip(VERDICTS, probabilities, strict=False)
+            if enough and p >= self.probability
+        ]
+        p_better, p_equivalent, p_worse = probabilities
+        return {
+            "rope": rope,
+            "p_worse": p_worse,
+            "p_equivalent": p_equivalent,
+            "p_better": p_better,
+            "verdict": decided[0] if decided else "undecided",
+        }
+
+
+def practical_probabilities(gains, rope, seed):
+    """Posterior probabilities that the gains' true location is above ``rope``,
+    inside ``[-rope, rope]`` or below ``-rope``: the Bayesian signed-rank test, a
+    Dirichlet process over the instances' gains with a prior pseudo-observation at
+    zero (baycomp). NaN gains are left out; all NaN without any gain."""
+    from baycomp import SignedRankTest  # 0.5 s with matplotlib: only verdicts need it
+
+    gains = np.asarray(gains, dtype=float)
+    gains = gains[~np.isnan(gains)]
+    if not len(gains):
+        return np.nan, np.nan, np.nan
+    worse, equivalent, better = SignedRankTest.probs(
+        np.zeros(len(gains)),
+        gains,
+        rope,
+        nsamples=POSTERIOR_SAMPLES,
+        random_state=seed,
+    )
+    return float(better), float(equivalent), float(worse)
+
+
 def holm(p_values):
     """Holm-corrected p-values; NaN stays NaN."""
     p_values = np.asarray(p_values, dtype=float)
@@ -77,12 +155,6 @@ def holm(p_values):
     if tested.any():
         corrected[tested] = multipletests(p_values[tested], method="holm")[1]
     return corrected
-
-
-def smallest_holm_p(n_pairs, n_tests):
-    """The smallest Holm-corrected p-value a two-sided exact Wilcoxon test on
-    ``n_pairs`` pairs can reach among ``n_tests`` tests: 2 / 2**n x n_tests."""
-    return min(1.0, n_tests * 2.0 / 2.0**n_pairs)
 
 
 def nemenyi_cd(k, n, alpha=0.05):

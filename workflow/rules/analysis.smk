@@ -2,8 +2,15 @@ rule ratio_sweep:
     input:
         metrics=METRICS,
     output:
-        pdf="results/figures/ratio_sweep.pdf",
-        png=reported("results/figures/ratio_sweep.png", "1. Imbalance ratio sweep"),
+        pdf=expand("results/figures/ratio_sweep/{panel}.pdf", panel=SWEEP_FIGURES),
+        png=[
+            reported(
+                f"results/figures/ratio_sweep/{panel}.png",
+                "1. Imbalance ratio sweep",
+                caption="ratio_sweep_png",
+            )
+            for panel in SWEEP_FIGURES
+        ],
         csv=reported("results/tables/ratio_sweep.csv", "1. Imbalance ratio sweep"),
         tables=multiext("results/tables/ratio_sweep", ".md", ".tex"),
         answer_csv=reported(
@@ -18,6 +25,7 @@ rule ratio_sweep:
         "../envs/imbench.yaml"
     params:
         panels=PLAN.sweep_panels(),
+        equivalence=PLAN.equivalence(),
     script:
         "../scripts/step.py"
 
@@ -40,6 +48,7 @@ rule cost_threshold:
     params:
         cost_ratios=PLAN.config["thresholds"]["cost_ratios"],
         shown_ratio=PLAN.shown_cost_ratio(),
+        equivalence=PLAN.equivalence(),
     script:
         "../scripts/step.py"
 
@@ -59,6 +68,8 @@ rule ensembles:
         "results/benchmarks/analysis/ensembles.tsv"
     conda:
         "../envs/imbench.yaml"
+    params:
+        equivalence=PLAN.equivalence(),
     script:
         "../scripts/step.py"
 
@@ -140,5 +151,25 @@ rule decision_guide:
         "../envs/imbench.yaml"
     params:
         metrics=PLAN.scored_metrics(),
+        equivalence=PLAN.equivalence(),
+    script:
+        "../scripts/step.py"
+
+
+rule findings:
+    input:
+        unpack(findings_tables),
+    output:
+        markdown=reported("results/findings.md", "0. Findings"),
+    log:
+        "results/logs/analysis/findings.log",
+    benchmark:
+        "results/benchmarks/analysis/findings.tsv"
+    conda:
+        "../envs/imbench.yaml"
+    params:
+        shown_ratio=PLAN.shown_cost_ratio(),
+        f1_rule=PLAN.f1_rule(),
+        config_hash=config_hash(PLAN.config),
     script:
         "../scripts/step.py"

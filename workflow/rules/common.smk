@@ -4,6 +4,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
+from imbench.names import slug
 from imbench.runtime import git_commit
 from imbench.status import config_warning, failure_summary
 
@@ -21,11 +22,11 @@ for cell in PLAN.cells:
     CELLS_BY_DATASET[cell.dataset].append(cell)
 
 
-def reported(path, category):
+def reported(path, category, caption=None):
     """``path`` flagged for ``snakemake --report``, captioned by
-    workflow/report/<name>_<suffix>.rst."""
-    name = Path(path).name.replace(".", "_")
-    caption = Path(workflow.basedir, "workflow", "report", f"{name}.rst")
+    workflow/report/<caption>.rst (by default <name>_<suffix>)."""
+    caption = caption or Path(path).name.replace(".", "_")
+    caption = Path(workflow.basedir, "workflow", "report", f"{caption}.rst")
     return report(path, caption=str(caption), category=category)
 
 
@@ -81,8 +82,9 @@ DATASETS = expand("results/datasets/{dataset}.parquet", dataset=PLAN.datasets)
 METRICS = expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets)
 PREDICTIONS = expand("results/predictions/{dataset}", dataset=PLAN.datasets)
 METHODS_RUN = {cell.method for cell in PLAN.cells}
+SWEEP_FIGURES = [slug(metric, rule) for metric, rule in PLAN.sweep_panels()]
 ANALYSES = [
-    *(["results/figures/ratio_sweep.pdf"] if "baseline" in METHODS_RUN else []),
+    *(["results/tables/ratio_sweep.csv"] if "baseline" in METHODS_RUN else []),
     "results/figures/cost_threshold.pdf",
     *(
         ["results/figures/ensembles.pdf"]
@@ -93,7 +95,24 @@ ANALYSES = [
     "results/figures/pr_curves.pdf",
     "results/figures/critical_difference.pdf",
     "results/tables/decision_guide.csv",
+    *(["results/findings.md"] if "baseline" in METHODS_RUN else []),
 ]
+
+
+def findings_tables(wildcards):
+    """The tables ``findings.md`` is written from (the ensembles' when they ran)."""
+    tables = {
+        name: f"results/tables/{name}.csv"
+        for name in (
+            "ratio_sweep",
+            "ratio_sweep_answer",
+            "cost_threshold",
+            "f1_averages",
+        )
+    }
+    if {"undersample_ensemble", "baseline"} <= METHODS_RUN:
+        tables["ensembles"] = "results/tables/ensembles.csv"
+    return tables
 
 
 _warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))

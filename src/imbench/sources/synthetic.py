@@ -69,15 +69,27 @@ def load(spec):
     return (*generate(spec.rate, spec.seed, **spec.generator), [])
 
 
-def generate(rate, seed, n_samples, label_noise=0.0, **generator):
-    """``make_classification`` data whose positive rate is exactly ``rate``.
+def generate(rate, seed, n_samples, label_noise=0.0, noise="shuffle", **generator):
+    """``make_classification`` data at positive rate ``rate``.
 
-    Label noise as ``flip_y`` would pull the rate towards 50%, so instead a random
-    subset of ``label_noise * n_samples`` samples has its labels shuffled among itself:
-    those labels no longer depend on the features, and the class counts do not move.
+    With ``noise="shuffle"`` the rate is exact: label noise as ``flip_y`` would pull
+    it towards 50%, so instead a random subset of ``label_noise * n_samples`` samples
+    has its labels shuffled among itself: those labels no longer depend on the
+    features, and the class counts do not move. ``noise="flip_y"`` is scikit-learn's
+    own generator, ``weights=[1 - rate, rate]`` and ``flip_y=label_noise`` (each
+    noisy label drawn at random), whose realised rate drifts towards 50%.
     """
     import numpy as np
     from sklearn.datasets import make_classification
+
+    if noise == "flip_y":
+        return make_classification(
+            n_samples=n_samples,
+            weights=[1 - rate, rate],
+            flip_y=label_noise,
+            random_state=seed,
+            **generator,
+        )
 
     n_positive = round(rate * n_samples)
     X, y = make_classification(

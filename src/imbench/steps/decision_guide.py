@@ -6,16 +6,22 @@ import pandas as pd
 from imbench import figures
 from imbench.advice import decision_guide
 from imbench.runtime import stem
+from imbench.stats import Equivalence
 from imbench.tables import load_metrics, write_tables
 
 
 def run(input, output, params, threads=1):
-    """``params``: ``metrics``, the ``[metric, rule]`` pairs of the guide."""
+    """``params``: ``metrics``, the ``[metric, rule]`` pairs of the guide;
+    ``equivalence`` (see ``stats.Equivalence``)."""
     metrics, _, _ = load_metrics(input["metrics"])
     if metrics.empty:
         return figures.nothing_to_show(output)
+    equivalence = Equivalence(**params["equivalence"])
     guide = pd.concat(
-        [decision_guide(metrics, metric, rule) for metric, rule in params["metrics"]],
+        [
+            decision_guide(metrics, metric, rule, equivalence)
+            for metric, rule in params["metrics"]
+        ],
         ignore_index=True,
     )
     write_tables(guide[["metric", *guide.columns.drop("metric")]], stem(output["csv"]))

@@ -9,7 +9,7 @@ from imbench.comparisons import ensemble_gains
 from imbench.curves import ensemble_curves
 from imbench.names import label
 from imbench.runtime import stem
-from imbench.stats import holm
+from imbench.stats import Equivalence, holm
 from imbench.tables import (
     instance_means,
     load_metrics,
@@ -23,7 +23,8 @@ REFERENCES = ("baseline", "random_undersample")
 
 
 def run(input, output, params, threads=1):
-    """``input``: ``metrics`` files and ``predictions`` directories."""
+    """``input``: ``metrics`` files and ``predictions`` directories; ``params``:
+    ``equivalence`` (see ``stats.Equivalence``)."""
     metrics, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
     if not ok_cells(cells, "undersample_ensemble"):
@@ -48,7 +49,14 @@ def run(input, output, params, threads=1):
     table = pd.DataFrame(
         {"metric": label(metric, rule), **row}
         for metric, rule in PANELS
-        for row in ensemble_gains(curves, metrics, metric, rule, REFERENCES)
+        for row in ensemble_gains(
+            curves,
+            metrics,
+            metric,
+            rule,
+            REFERENCES,
+            Equivalence(**params["equivalence"]),
+        )
     )
     table["p_holm"] = holm(table["p"])
     write_tables(table, stem(output["csv"]))

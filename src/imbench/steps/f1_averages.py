@@ -20,7 +20,6 @@ def run(input, output, params, threads=1):
             average: instance_means(metrics, average, "default")
             for average in F1_AVERAGES
         },
-        sorted(metrics["classifier"].unique()),
         [output["pdf"], output["png"]],
     )
     write_tables(f1_gaps(metrics).head(LARGEST_GAPS), stem(output["csv"]))

@@ -1,0 +1,400 @@
+"""``findings.md``: the answers to the four questions and the published claims,
+written from the result tables alone (never by hand).
+
+Every line that states a number names the table it comes from; numbers are printed
+as the tables hold them, rounded (probabilities to 2 decimals, metric values to 3).
+"""
+
+import pandas as pd
+
+from imbench.classifiers import CLASSIFIERS
+from imbench.methods import METHODS
+from imbench.names import F1_AVERAGES, label
+
+BALANCING = ("reweighting", "oversampling", "undersampling")
+RESAMPLING = ("random_oversample", "random_undersample", "smote")
+SHOWN_ROWS = 12  # rows of a question's table before "... N more in the table"
+NOTHING = "Nothing to show: its analysis had no results (see `cells.csv`)."
+
+
+def number(value, digits=3):
+    """``value`` as the findings print it: fixed decimals, ``n/a`` for NaN."""
+    return "n/a" if pd.isna(value) else f"{value:.{digits}f}"
+
+
+def rate(value):
+    return f"{value:g}"
+
+
+def probability(row):
+    """The probability behind a verdict row: of its verdict, or for ``undecided``
+    the largest of the three."""
+    if row["verdict"] == "undecided":
+        return max(row["p_worse"], row["p_equivalent"], row["p_better"])
+    return row[f"p_{row['verdict']}"]
+
+
+def verdict_text(row):
+    """``equivalent (P = 0.98)``; undecided without any probability says so."""
+    p = probability(row)
+    return f"{row['verdict']} (P = {number(p, 2)})" if not pd.isna(p) else "undecided"
+
+
+def shown(frame, columns):
+    """What a findings table shows of ``frame``: ``columns`` maps each heading to
+    the column it shows and the function that prints a value."""
+    return pd.DataFrame(
+        {
+            heading: frame[column].map(form)
+            for heading, (column, form) in columns.items()
+        }
+    )
+
+
+def markdown_table(frame, source):
+    """``frame`` as a Markdown table under the line citing ``source`` (its numbers'
+    tables), cut to ``SHOWN_ROWS`` rows."""
+    shown = frame.head(SHOWN_ROWS)
+    table = shown.to_markdown(index=False, disable_numparse=True)
+    text = f"Source: {source}.\n\n{table}\n"
+    more = len(frame) - len(shown)
+    if more:
+        text += f"\n... and {more} more rows in the table.\n"
+    return text
+
+
+def tally(verdicts, supporting, contradicting):
+    """How cells' verdicts bear on a claim: ``agrees`` when none contradicts it and
+    at least half support it, ``disagrees`` when some contradict it and no fewer
+    support it, else ``cannot tell``; with the counts."""
+    verdicts = list(verdicts)
+    support = sum(v in supporting for v in verdicts)
+    against = sum(v in contradicting for v in verdicts)
+    counts = f"{support} of {len(verdicts)} cells support it, {against} contradict it"
+    if not verdicts:
+        return "cannot tell", "no cell of this run bears on it"
+    if against == 0 and 2 * support >= len(verdicts):
+        return "agrees", counts
+    if against and against >= support:
+        return "disagrees", counts
+    return "cannot tell", counts
+
+
+def question_1(sweep, answers):
+    """Where handling stops mattering, per metric and classifier."""
+    lines = ["## 1. At what imbalance ratio does handling stop mattering?", ""]
+    if answers.empty:
+        return [*lines, NOTHING, ""]
+    settled = answers.dropna(subset=["stops_at"])
+    lines.append(
+        f"Of {len(answers)} metric and classifier pairs, every handling method is "
+        f"practically equivalent to the baseline from some rate on in {len(settled)}"
+        + (
+            f", from {rate(settled['stops_at'].min())} at the lowest and "
+            f"{rate(settled['stops_at'].max())} at the highest"
+            if len(settled)
+            else ""
+        )
+        + f"; in {len(answers) - len(settled)} some method still differs (or the "
+        "evidence is too thin) at the highest rate. Verdicts are Bayesian "
+        "signed-rank tests over dataset instances against each metric's region of "
+        "practical equivalence (`ratio_sweep_answer.csv`)."
+    )
+    lines.append("")
+    table = answers.assign(
+        stops_at=[
+            answer.split(":")[0] if pd.isna(stop) else rate(stop)
+            for stop, answer in zip(answers["stops_at"], answers["answer"], strict=True)
+        ],
+        least_p_equivalent=answers["least_p_equivalent"].map(lambda v: number(v, 2)),
+    )[["metric", "classifier", "stops_at", "least_p_equivalent", "n", "below"]]
+    lines.append(
+        markdown_table(
+            table,
+            "`ratio_sweep_answer.csv` (the probabilities in `below` from "
+            "`ratio_sweep.csv`)",
+        )
+    )
+    lines.append(
+        "Figures: `figures/ratio_sweep/<metric>.png` (gains with the equivalence "
+        "band); every verdict: `ratio_sweep.csv`."
+    )
+    return [*lines, ""]
+
+
+def question_2(costs, ratio):
+    """Which threshold is cheapest at the shown cost ratio, for the baselines."""
+    lines = [
+        f"## 2. Which threshold minimises cost when a false negative costs {ratio:g}x "
+        "a false positive?",
+        "",
+    ]
+    if costs.empty:
+        return [*lines, NOTHING, ""]
+    chosen = costs[(costs["cost_ratio"] == ratio) & (costs["method"] == "baseline")]
+    if chosen.empty:
+        return [*lines, "The baseline did not run.", ""]
+    candidates = {"0.5": "at_0.5", "Bayes": "at_bayes", "tuned": "at_tuned"}
+    cheapest = chosen[list(candidates.values())].idxmin(axis=1, skipna=True)
+    names = {column: name for name, column in candidates.items()}
+    counts = cheapest.map(names).value_counts()
+    lines.append(
+        f"For the baselines, the cheapest of threshold 0.5, the Bayes threshold "
+        f"1/(1+{ratio:g}) and the threshold tuned on training data is "
+        + ", ".join(f"{name} in {count}" for name, count in counts.items())
+        + f" of {len(chosen)} classifier and rate cells; the Bayes threshold is "
+        "practically as cheap as the tuned one (or cheaper) in "
+        f"{chosen['verdict'].isin(['equivalent', 'better']).sum()} of them "
+        "(`cost_threshold.csv`)."
+    )
+    lines.append("")
+    table = shown(
+        chosen,
+        {
+            "classifier": ("classifier", str),
+            "rate": ("positive_rate", rate),
+            "at 0.5": ("at_0.5", number),
+            "at Bayes": ("at_bayes", number),
+            "at tuned": ("at_tuned", number),
+            "tuned threshold": ("tuned_threshold", number),
+            "oracle": ("oracle (test-fold bound)", number),
+        },
+    ).assign(**{"Bayes vs tuned": chosen.apply(verdict_text, axis=1)})
+    lines.append(markdown_table(table, "`cost_threshold.csv`"))
+    lines.append("Figure: `figures/cost_threshold.png`.")
+    return [*lines, ""]
+
+
+def question_3(ensembles):
+    """The full undersampling ensemble against one model."""
+    lines = [
+        "## 3. Does averaging models trained on different undersamples beat one model?",
+        "",
+    ]
+    if ensembles is None or ensembles.empty:
+        return [*lines, "The undersampling ensemble did not run.", ""]
+    first = ensembles[ensembles["metric"] == ensembles["metric"].iloc[0]]
+    for against, rows in first.groupby("against", sort=False):
+        counts = rows["verdict"].value_counts()
+        lines.append(
+            f"On {first['metric'].iloc[0]}, against one {against} model: "
+            + ", ".join(f"{verdict} in {count}" for verdict, count in counts.items())
+            + f" of {len(rows)} classifier and rate cells (`ensembles.csv`)."
+        )
+    lines.append("")
+    table = shown(
+        first,
+        {
+            "classifier": ("classifier", str),
+            "rate": ("positive_rate", rate),
+            "against": ("against", str),
+            "ensemble": ("ensemble", number),
+            "one model": ("reference", number),
+            "gain": ("gain", number),
+        },
+    ).assign(verdict=first.apply(verdict_text, axis=1))
+    lines.append(markdown_table(table, "`ensembles.csv`"))
+    lines.append("Figure: `figures/ensembles.png`; other metrics: `ensembles.csv`.")
+    return [*lines, ""]
+
+
+def question_4(gaps):
+    """How far the F1 averages lie apart, and which to report."""
+    lines = ["## 4. How do macro, weighted and micro F1 differ, and which to report?"]
+    lines.append("")
+    if gaps.empty:
+        return [*lines, NOTHING, ""]
+    top = gaps.iloc[0]
+    lines.append(
+        f"They differ most for {top['classifier']} with {top['method']} at rate "
+        f"{rate(top['positive_rate'])} ({top['source']}): positive-class F1 "
+        f"{number(top['f1'])}, macro {number(top['f1_macro'])}, weighted "
+        f"{number(top['f1_weighted'])}, micro {number(top['f1_micro'])} "
+        f"(`f1_averages.csv`). Micro F1 is accuracy for one label per sample and, "
+        "like weighted F1, follows the majority class: under imbalance both look "
+        "good while the positive class is missed. Report positive-class F1 (with the "
+        "threshold it was taken at), or macro F1 when both classes matter."
+    )
+    lines.append("")
+    text = {name: (name, str) for name in ("source", "classifier", "method")}
+    values = {name: (name, number) for name in ("gap", *F1_AVERAGES)}
+    table = shown(gaps, {**text, "rate": ("positive_rate", rate), **values})
+    lines.append(markdown_table(table, "`f1_averages.csv`"))
+    lines.append("Figure: `figures/f1_averages.png`.")
+    return [*lines, ""]
+
+
+def _family(method):
+    return METHODS[method].family if method in METHODS else ""
+
+
+def _traits(classifier):
+    entry = CLASSIFIERS.get(classifier)
+    return entry.traits if entry else frozenset()
+
+
+def elor_claim(sweep, f1_rule):
+    """Elor & Averbuch-Elor 2022: balancing gives strong classifiers (boosted and
+    bagged trees) no gain once the threshold is tuned."""
+    if not f1_rule.startswith("tuned"):
+        return "cannot tell", "this config tunes no threshold"
+    cells = sweep[
+        (sweep["metric"] == label("f1", f1_rule))
+        & sweep["classifier"].map(lambda c: "trees" in _traits(c))
+        & sweep["method"].map(lambda m: _family(m) in BALANCING)
+    ]
+    verdict, counts = tally(cells["verdict"], {"equivalent", "worse"}, {"better"})
+    return verdict, (
+        f"F1 at tuned thresholds, tree ensembles, balancing methods against the "
+        f"baseline: {counts} (no gain: equivalent or worse; gain: better) "
+        "(`ratio_sweep.csv`)"
+    )
+
+
+def goorbergh_claim(sweep):
+    """van den Goorbergh et al. 2022: resampling worsens logistic regression's
+    calibration and does not raise its ROC-AUC."""
+    resampled = sweep[
+        (sweep["classifier"] == "logistic_regression")
+        & sweep["method"].isin(RESAMPLING)
+        & (sweep["positive_rate"] < 0.5)  # at balance resampling changes nothing
+    ]
+    brier = tally(
+        resampled[resampled["metric"] == "brier"]["verdict"],
+        {"worse"},
+        {"equivalent", "better"},
+    )
+    auc = tally(
+        resampled[resampled["metric"] == "roc_auc"]["verdict"],
+        {"equivalent", "worse"},
+        {"better"},
+    )
+    parts = (brier[0], auc[0])
+    verdict = (
+        "disagrees"
+        if "disagrees" in parts
+        else "agrees"
+        if parts == ("agrees", "agrees")
+        else "cannot tell"
+    )
+    return verdict, (
+        f"logistic regression with {', '.join(RESAMPLING)} below rate 0.5: Brier "
+        f"worse, {brier[1]}; ROC-AUC not better, {auc[1]} (`ratio_sweep.csv`)"
+    )
+
+
+def elkan_claim(costs, ratio):
+    """Elkan 2001: 1/(1+r) is the cost-optimal threshold for calibrated
+    probabilities (logistic regression's baseline)."""
+    cells = costs[
+        (costs["cost_ratio"] == ratio)
+        & (costs["classifier"] == "logistic_regression")
+        & (costs["method"] == "baseline")
+    ]
+    verdict, counts = tally(cells["verdict"], {"equivalent", "better"}, {"worse"})
+    return verdict, (
+        f"logistic regression's baseline at cost ratio {ratio:g}: the Bayes "
+        f"threshold 1/(1+{ratio:g}) practically as cheap as the tuned one (or "
+        f"cheaper), {counts} (`cost_threshold.csv`)"
+    )
+
+
+def saito_claim(sweep):
+    """Saito & Rehmsmeier 2015: under imbalance the precision-recall view is more
+    informative than ROC: from the highest rate to the lowest, the baseline's AP
+    falls by more than its ROC-AUC (beyond AP's ROPE), per classifier."""
+    parts, verdicts = [], []
+    for classifier, rows in sweep.groupby("classifier"):
+        ap = _baseline_by_rate(rows, "average_precision")
+        auc = _baseline_by_rate(rows, "roc_auc")
+        if len(ap) < 2 or len(auc) < 2:
+            continue
+        ap_drop = ap.iloc[-1] - ap.iloc[0]
+        auc_drop = auc.iloc[-1] - auc.iloc[0]
+        rope = rows.loc[rows["metric"] == "average_precision", "rope"].iloc[0]
+        difference = ap_drop - auc_drop
+        verdicts.append(
+            "support"
+            if difference > rope
+            else "against"
+            if difference < -rope
+            else "neither"
+        )
+        parts.append(
+            f"{classifier}: AP {number(ap.iloc[-1])} -> {number(ap.iloc[0])}, "
+            f"ROC-AUC {number(auc.iloc[-1])} -> {number(auc.iloc[0])}"
+        )
+    verdict, counts = tally(verdicts, {"support"}, {"against"})
+    return verdict, (
+        f"the baseline from rate {rate(sweep['positive_rate'].max())} to "
+        f"{rate(sweep['positive_rate'].min())}: {'; '.join(parts)}; AP falls by "
+        f"more than ROC-AUC beyond AP's ROPE: {counts.replace('cells', 'classifiers')}"
+        " (`ratio_sweep.csv`, column `baseline_value`)"
+    )
+
+
+def _baseline_by_rate(rows, metric):
+    chosen = rows[rows["metric"] == metric].drop_duplicates("positive_rate")
+    return chosen.set_index("positive_rate")["baseline_value"].sort_index()
+
+
+def published_claims(sweep, costs, ratio, f1_rule):
+    """The claims table: what this run's evidence says about each."""
+    if sweep.empty or costs.empty:
+        return ["## Published claims", "", NOTHING, ""]
+    claims = [
+        (
+            "Elor & Averbuch-Elor 2022: balancing gives strong classifiers no gain "
+            "once the threshold is tuned",
+            elor_claim(sweep, f1_rule),
+        ),
+        (
+            "van den Goorbergh et al. 2022: resampling worsens calibration and gives "
+            "no AUC gain for logistic regression",
+            goorbergh_claim(sweep),
+        ),
+        (
+            "Elkan 2001: 1/(1+r) is the cost-optimal threshold for calibrated "
+            "probabilities",
+            elkan_claim(costs, ratio),
+        ),
+        (
+            "Saito & Rehmsmeier 2015: under imbalance, PR is more informative than ROC",
+            saito_claim(sweep),
+        ),
+    ]
+    lines = [
+        "## Published claims",
+        "",
+        "A claim agrees when no cell of this run contradicts it and at least half "
+        "support it, disagrees when some contradict it and no fewer support it, and "
+        "cannot tell otherwise (undecided cells support neither side).",
+        "",
+        "| claim | this run | evidence |",
+        "|---|---|---|",
+    ]
+    lines += [
+        f"| {claim} | {verdict} | {evidence} |" for claim, (verdict, evidence) in claims
+    ]
+    return [*lines, ""]
+
+
+def findings(sweep, answers, costs, ensembles, gaps, ratio, f1_rule, config_hash):
+    """The text of ``findings.md`` from the result tables (``ensembles`` is None
+    when the undersampling ensemble did not run)."""
+    lines = [
+        "# Findings",
+        "",
+        f"Written by imbench from this run's tables (config hash {config_hash}); "
+        "regenerate them and this page changes with them. Verdicts: practically "
+        "better, equivalent or worse than the reference when the Bayesian "
+        "signed-rank test's posterior probability reaches the configured level, "
+        "else undecided.",
+        "",
+        *question_1(sweep, answers),
+        *question_2(costs, ratio),
+        *question_3(ensembles),
+        *question_4(gaps),
+        *published_claims(sweep, costs, ratio, f1_rule),
+    ]
+    return "\n".join(lines).rstrip() + "\n"
