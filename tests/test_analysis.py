@@ -447,3 +447,18 @@ def test_a_floating_point_tie_is_not_a_win():
     metrics["metric"] = "brier"
     guide = guide_of(metrics, "brier").iloc[0]
     assert guide["best"] == "baseline" and guide["gain_over_baseline"] == 0
+
+
+@pytest.mark.parametrize(
+    "classifier, rate, advised",
+    [
+        ("logistic_regression", 0.01, "smote_class_weight"),
+        ("logistic_regression", 0.1, "class_weight"),
+        ("logistic_regression", 0.5, "baseline"),
+        ("random_forest", 0.01, "baseline"),
+        ("mlp", 0.1, "focal_loss"),
+        ("mlp", 0.5, "baseline"),
+    ],
+)
+def test_the_rules_of_thumb(classifier, rate, advised):
+    assert advice.rule_of_thumb(classifier, rate)[0] == advised

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -48,8 +49,8 @@ def test_slurm_run_matches_a_local_run(cluster, tmp_path):
 
     jobs = cluster.jobs(on_slurm)
     assert {state for _, state in jobs} == {"COMPLETED"}
-    # One submission per group: the test config's 4 datasets in one; the tables and
-    # the seven analysis rules in one (named after their first five rules).
+    # One submission per group: the test config's 4 datasets in one; the tables, the
+    # seven analysis rules and the findings in one (named after their first five).
     assert sorted(comment for comment, _ in jobs) == [
         "rule_analyses_aggregate_cost_threshold_curves_decision_guide_ensembles_...",
         "rule_cells_cross_validate",
@@ -62,3 +63,5 @@ def test_slurm_run_matches_a_local_run(cluster, tmp_path):
     for table in tables:
         on_cluster = on_slurm / "results" / "tables" / table.name
         assert on_cluster.read_bytes() == table.read_bytes(), table.name
+    findings = Path("results", "findings.md")
+    assert (on_slurm / findings).read_bytes() == (local / findings).read_bytes()

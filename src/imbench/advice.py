@@ -11,6 +11,7 @@ from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
 from imbench.tables import instance_means
 
 SEVERE_BELOW = 0.05  # the rules of thumb call a positive rate under 5% severe
+BALANCED_FROM = 0.5  # from here on no rule of thumb handles anything
 GUIDE_COLUMNS = [
     "classifier",
     "positive_rate",
@@ -35,6 +36,8 @@ GUIDE_COLUMNS = [
 def rule_of_thumb(classifier, rate):
     """The usual advice for ``classifier`` at positive rate ``rate``: (method, why)."""
     traits = CLASSIFIERS[classifier].traits
+    if rate >= BALANCED_FROM:
+        return "baseline", "balanced classes need no handling"
     if "trees" in traits:
         return "baseline", "trees handle imbalance natively"
     if "neural" in traits:

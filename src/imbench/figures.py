@@ -51,6 +51,7 @@ def method_label(method):
 
 
 MAX_LINES = 5  # methods a panel shows beside the baseline: more cannot be followed
+FAMILY_ORDER = (*FAMILIES, "other")  # "other": a method from outside the registry
 
 
 def method_groups(methods):
@@ -62,7 +63,7 @@ def method_groups(methods):
         key=lambda m: (order.index(m) if m in order else len(order), m),
     )
     groups, current = [], []
-    for family in (*FAMILIES, "other"):
+    for family in FAMILY_ORDER:
         members = [m for m in handling if _family(m) == family]
         if current and len(current) + len(members) > MAX_LINES:
             groups.append(current)
@@ -193,7 +194,7 @@ def ratio_sweep(gains, title, relative, paths):
     Rates whose instances pool several sources are named under the panels."""
     if gains.empty:
         return note(paths, f"{title}: no method ran beside the baseline")
-    families = [f for f in FAMILIES if f in set(gains["method"].map(_family))]
+    families = [f for f in FAMILY_ORDER if f in set(gains["method"].map(_family))]
     classifiers = sorted(gains["classifier"].unique())
     figure, axes = panel_grid(len(families), len(classifiers))
     scale = gains["baseline_value"].abs() if relative else 1.0

@@ -171,8 +171,10 @@ def question_3(ensembles):
         "## 3. Does averaging models trained on different undersamples beat one model?",
         "",
     ]
-    if ensembles is None or ensembles.empty:
+    if ensembles is None:
         return [*lines, "The undersampling ensemble did not run.", ""]
+    if ensembles.empty:
+        return [*lines, NOTHING, ""]
     first = ensembles[ensembles["metric"] == ensembles["metric"].iloc[0]]
     for against, rows in first.groupby("against", sort=False):
         counts = rows["verdict"].value_counts()

@@ -21,7 +21,9 @@ def _always_fails(classifier, classifier_params, params, seed, threads):
     return make_pipeline(classifier, model, FunctionSampler(func=_explode))
 
 
-METHODS["always_fails"] = Method("always_fails", _always_fails, "fails on purpose")
+METHODS["always_fails"] = Method(
+    "always_fails", _always_fails, "fails on purpose", family="other"
+)
 
 
 if os.environ.get("IMBENCH_FAULT") == "every_fit":  # every cell of the run fails
