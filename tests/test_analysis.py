@@ -69,6 +69,15 @@ def test_equivalence_on_known_answers():
     assert np.isnan(judge(np.full(8, np.nan))["p_better"])
 
 
+def test_gains_inside_the_rope_skip_sampling_with_baycomps_answer():
+    from baycomp import SignedRankTest
+
+    gains = np.random.default_rng(2).uniform(-0.0099, 0.0099, 7)
+    sampled = SignedRankTest.probs(np.zeros(7), gains, 0.01, random_state=0)
+    assert stats.practical_probabilities(gains, 0.01, seed=0) == (0.0, 1.0, 0.0)
+    assert tuple(sampled) == (0.0, 1.0, 0.0)
+
+
 def test_equivalence_of_losses_is_relative_and_verdicts_are_reproducible():
     rng = np.random.default_rng(1)
     brier = rng.uniform(0.005, 0.01, 10)  # a low positive rate's Brier scores
@@ -462,3 +471,25 @@ def test_a_floating_point_tie_is_not_a_win():
 )
 def test_the_rules_of_thumb(classifier, rate, advised):
     assert advice.rule_of_thumb(classifier, rate)[0] == advised
+
+
+def test_claims_tally_support_and_contradiction():
+    from imbench.findings import saito_claim, tally
+
+    assert (
+        tally(
+            ["equivalent", "worse", "undecided"], {"equivalent", "worse"}, {"better"}
+        )[0]
+        == "agrees"
+    )
+    assert tally(["better", "equivalent"], {"equivalent"}, {"better"})[0] == "disagrees"
+    assert tally(["better", "equivalent", "equivalent"], {"equivalent"}, {"better"})[
+        0
+    ] == ("cannot tell")
+    assert tally(["undecided"] * 3, {"equivalent"}, {"better"})[0] == "cannot tell"
+    assert tally([], {"equivalent"}, {"better"}) == (
+        "cannot tell",
+        "no cell of this run bears on it",
+    )
+    one_rate = pd.DataFrame({"positive_rate": [0.05], "classifier": ["lr"]})
+    assert saito_claim(one_rate) == ("cannot tell", "this run has one positive rate")

@@ -21,7 +21,7 @@ def plan_of(config):
 
 
 @pytest.mark.parametrize(
-    "name", ["config.yaml", "test.yaml", "paper.yaml", "scale.yaml"]
+    "name", sorted(path.name for path in (REPO / "config").glob("*.yaml"))
 )
 def test_shipped_configs_are_valid(name):
     plan = plan_of(load_yaml(REPO / "config" / name))

@@ -5,6 +5,7 @@ The style helpers come first, then one function per figure the steps draw; each 
 computed data (never files) and the paths to save to.
 """
 
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -260,7 +261,11 @@ def ratio_sweep(gains, title, relative, paths):
         paths,
         f"{title}: gain over the baseline ({unit}); grey band: practically "
         f"equivalent (ROPE +/-{rope:g})"
-        + (f"\nsources pooled at rate {pooled}" if pooled else ""),
+        + (
+            f"\n{textwrap.fill(f'sources pooled at rate {pooled}', 110)}"
+            if pooled
+            else ""
+        ),
     )
 
 

@@ -305,6 +305,8 @@ def saito_claim(sweep):
     """Saito & Rehmsmeier 2015: under imbalance the precision-recall view is more
     informative than ROC: from the highest rate to the lowest, the baseline's AP
     falls by more than its ROC-AUC (beyond AP's ROPE), per classifier."""
+    if sweep["positive_rate"].nunique() < 2:
+        return "cannot tell", "this run has one positive rate"
     parts, verdicts = [], []
     for classifier, rows in sweep.groupby("classifier"):
         ap = _baseline_by_rate(rows, "average_precision")

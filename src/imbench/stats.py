@@ -137,6 +137,8 @@ def practical_probabilities(gains, rope, seed):
     gains = gains[~np.isnan(gains)]
     if not len(gains):
         return np.nan, np.nan, np.nan
+    if np.abs(gains).max() < rope:  # every pairwise mean in the ROPE: no sampling
+        return 0.0, 1.0, 0.0
     worse, equivalent, better = SignedRankTest.probs(
         np.zeros(len(gains)),
         gains,
