@@ -363,3 +363,11 @@ def test_the_code_key_of_a_cell_is_its_fit_code_only(monkeypatch):
     after = {m: cells.fit_code_digest(classifier, e) for m, e in METHODS.items()}
     changed = {m for m in METHODS if before[m] != after[m]}
     assert changed == {"smote", "smote_tomek", "smote_enn"}  # those that run _smote
+
+
+def test_progress_says_what_is_done_and_what_is_left():
+    from imbench.steps.cross_validate import progress
+
+    assert progress(5, 20, 300.0) == (
+        "progress: 5 of 20 cells done after 5.0 min; about 15.0 min left at this pace"
+    )

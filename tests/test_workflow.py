@@ -217,6 +217,8 @@ def test_every_cell_is_in_the_tables(runs):
     per_cell = long[long["metric"] == "roc_auc"].groupby(["dataset", "method"]).size()
     assert (per_cell % folds == 0).all()
     assert "## Cells without results" in (tables / "summary.md").read_text()
+    for log in cross_validate_logs(runs[2]):  # where a job is, for tail -f
+        assert re.search(r"progress: (\d+) of \1 cells done after [\d.]+ min", log)
 
 
 def test_a_second_run_does_nothing(runs):

@@ -7,6 +7,8 @@ stopped. Cells run in ``threads`` processes of one thread each.
 """
 
 import logging
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +22,7 @@ from imbench.io import write_dataset, write_table_with_meta
 
 log = logging.getLogger("imbench")
 METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
+SHOW_EVERY = 60  # seconds between progress lines on stderr (every line is logged)
 
 
 def run(input, output, params, threads=1):
@@ -41,8 +44,9 @@ def run(input, output, params, threads=1):
     )
     write_dataset(output["dataset"], X, y, info)
     data = data_digest(X, y)
+    started, shown, results = time.monotonic(), 0.0, []
     with parallel_config(backend="loky", inner_max_num_threads=1):
-        results = Parallel(n_jobs=threads)(
+        cells = Parallel(n_jobs=threads, return_as="generator")(
             delayed(run_cell)(
                 X,
                 y,
@@ -53,9 +57,17 @@ def run(input, output, params, threads=1):
             )
             for name, cell_params in params["cells"].items()
         )
+        for metrics, meta, seconds in cells:  # in order, as they finish
+            _log_cell(meta, seconds)
+            results.append((metrics, meta))
+            elapsed = time.monotonic() - started
+            line = progress(len(results), len(params["cells"]), elapsed)
+            log.info(line)
+            if elapsed - shown >= SHOW_EVERY:  # long jobs: in the SLURM log too
+                print(f"imbench: {spec['name']}: {line}", file=sys.stderr, flush=True)
+                shown = elapsed
     frames, statuses = [], []
-    for metrics, meta, seconds in results:
-        _log_cell(meta, seconds)
+    for metrics, meta in results:
         cell = {field: meta[field] for field in CELL_KEYS}
         statuses.append(
             {
@@ -76,6 +88,16 @@ def run(input, output, params, threads=1):
         output["metrics"],
         pa.Table.from_pandas(metrics, preserve_index=False),
         {"dataset": info, "cells": statuses},
+    )
+
+
+def progress(done, total, elapsed):
+    """Where a job is, for ``tail -f`` on its log: cells done, time so far, and what
+    is left at the pace so far."""
+    left = elapsed / done * (total - done)
+    return (
+        f"progress: {done} of {total} cells done after {elapsed / 60:.1f} min; "
+        f"about {left / 60:.1f} min left at this pace"
     )
 
 
