@@ -63,6 +63,14 @@ def markdown_table(frame, source):
     return text
 
 
+def instances(counts):
+    """The numbers of dataset instances behind a question's cells: ``5`` or
+    ``5-6``."""
+    counts = [int(n) for part in map(str, counts) for n in part.split("-")]
+    low, high = min(counts), max(counts)
+    return str(high) if low == high else f"{low}-{high}"
+
+
 def tally(verdicts, supporting, contradicting):
     """How cells' verdicts bear on a claim: ``agrees`` when none contradicts it and
     at least half support it, ``disagrees`` when some contradict it and no fewer
@@ -97,8 +105,9 @@ def question_1(sweep, answers):
         )
         + f"; in {len(answers) - len(settled)} some method still differs (or the "
         "evidence is too thin) at the highest rate. Verdicts are Bayesian "
-        "signed-rank tests over dataset instances against each metric's region of "
-        "practical equivalence (`ratio_sweep_answer.csv`)."
+        f"signed-rank tests over {instances(answers['n'])} dataset instances per "
+        "rate against each metric's region of practical equivalence "
+        "(`ratio_sweep_answer.csv`)."
     )
     lines.append("")
     table = answers.assign(
@@ -144,8 +153,8 @@ def question_2(costs, ratio):
         + ", ".join(f"{name} in {count}" for name, count in counts.items())
         + f" of {len(chosen)} classifier and rate cells; the Bayes threshold is "
         "practically as cheap as the tuned one (or cheaper) in "
-        f"{chosen['verdict'].isin(['equivalent', 'better']).sum()} of them "
-        "(`cost_threshold.csv`)."
+        f"{chosen['verdict'].isin(['equivalent', 'better']).sum()} of them, over "
+        f"{instances(chosen['n'])} dataset instances each (`cost_threshold.csv`)."
     )
     lines.append("")
     table = shown(
@@ -181,7 +190,8 @@ def question_3(ensembles):
         lines.append(
             f"On {first['metric'].iloc[0]}, against one {against} model: "
             + ", ".join(f"{verdict} in {count}" for verdict, count in counts.items())
-            + f" of {len(rows)} classifier and rate cells (`ensembles.csv`)."
+            + f" of {len(rows)} classifier and rate cells, over "
+            f"{instances(rows['n'])} dataset instances each (`ensembles.csv`)."
         )
     lines.append("")
     table = shown(
