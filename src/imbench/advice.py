@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from imbench.classifiers import CLASSIFIERS
+from imbench.comparisons import gains_over
 from imbench.names import label
 from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
 from imbench.tables import instance_means
@@ -98,7 +99,8 @@ def decision_guide(metrics, metric, rule, equivalence):
     """Per classifier and positive rate: the method that scored best on ``metric``,
     its gain over the baseline (paired by dataset instance, with its 95%
     t-interval), and whether the rule of thumb agrees with the practical verdicts of
-    ``equivalence`` (a ``stats.Equivalence``).
+    ``equivalence`` (a ``stats.Equivalence``: the ratio sweep's verdicts, from
+    ``comparisons.gains_over``).
 
     ``judged`` is the method the evidence sentence is about (the advised one, or
     for advice to keep the baseline the method that came closest to beating it), and
@@ -107,28 +109,18 @@ def decision_guide(metrics, metric, rule, equivalence):
     """
     means = instance_means(metrics, metric, rule)
     sign = better_sign(metric)
+    gains = gains_over(metrics, metric, rule, equivalence)
+    verdicts_at = {
+        key: cell.set_index("method")[VERDICT_COLUMNS]
+        for key, cell in gains.groupby(["classifier", "positive_rate"])
+    }
+    no_verdicts = pd.DataFrame(columns=VERDICT_COLUMNS)
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
         wide = group.pivot_table(index="dataset", columns="method", values="value")
         best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)
-        verdicts = pd.DataFrame(
-            {
-                method: equivalence.judge(
-                    sign * (wide[method] - wide["baseline"]),
-                    wide["baseline"],
-                    metric,
-                    rule,
-                    classifier,
-                    rate,
-                    method,
-                )
-                for method in wide.columns.drop("baseline", errors="ignore")
-            }
-            if "baseline" in wide
-            else {},
-            index=VERDICT_COLUMNS,
-        ).T
+        verdicts = verdicts_at.get((classifier, rate), no_verdicts)
         judged, verdict, evidence = _evidence(advised, verdicts)
         gain = paired_gain(sign * (wide[best] - wide.get("baseline", np.nan)))
         rows.append(
