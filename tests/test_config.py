@@ -212,6 +212,11 @@ INVALID = [
     ("methods.undersample_ensemble.n_members", 3.5, "n_members: 3.5 is not of"),
     ("methods.easy_ensemble.boosting_rounds", 0, "boosting_rounds: 0 is less"),
     ("methods.threshold_cost.cost_ratio", 0, "cost_ratio: 0 is less than or equal"),
+    (
+        "classifiers.logistic_regression.methods",
+        ["smote", "threshold_f1"],
+        "'threshold_f1' is a view of the baseline's predictions: list 'baseline' too",
+    ),
     ("methods.focal_loss.gamma", -1, "methods.focal_loss.gamma: -1 is less than"),
     ("datasets.builtin.0.seeds", 1.5, "seeds: 1.5 is not of type 'integer'"),
     ("datasets.builtin.0.positive_rates", [0.3, 0.3], "has non-unique elements"),
@@ -321,6 +326,17 @@ def test_invalid_configs_are_rejected_in_one_line(test_config, path, value, mess
         plan_of(config)
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_threshold_views_need_validation_predictions(test_config):
+    config = copy.deepcopy(test_config)
+    config["thresholds"] = {"strategy": "none", "cost_ratios": [10]}
+    plan = plan_of(config)
+    reasons = {
+        m: why for c, m, why in plan.not_applicable if c == "logistic_regression"
+    }
+    assert "thresholds.strategy is none" in reasons["threshold_f1"]
+    assert not any(cell.method == "threshold_f1" for cell in plan.cells)
 
 
 def test_no_datasets_is_an_error(test_config):

@@ -99,34 +99,27 @@ def test_folds_are_identical_across_methods(imbalanced):
     X, y = imbalanced
     classifier = CLASSIFIERS["logistic_regression"]
     indices = []
-    for method in ("baseline", "smote", "threshold_f1"):
-        estimator = METHODS[method].build(
-            classifier, params={"cv_folds": 2} if method == "threshold_f1" else None
-        )
+    for method in ("baseline", "smote", "class_weight"):
+        estimator = METHODS[method].build(classifier)
         result = cross_validate(X, y, estimator, CV, {"strategy": "none"})
         indices.append(result.predictions[["repeat", "fold", "sample_index"]])
     for other in indices[1:]:
         assert indices[0].equals(other)
 
 
-def test_holdout_validation_and_own_thresholds(imbalanced):
+def test_holdout_validation_and_no_own_threshold(imbalanced):
     X, y = imbalanced
-    estimator = METHODS["threshold_f1"].build(
-        CLASSIFIERS["logistic_regression"], params={"cv_folds": 2}
-    )
+    estimator = METHODS["baseline"].build(CLASSIFIERS["logistic_regression"])
     holdout = {"strategy": "holdout", "holdout_fraction": 0.25}
     result = cross_validate(X, y, estimator, CV, holdout)
     validation = result.predictions[result.predictions["role"] == "validation"]
     assert set(validation["split"]) == {0}
     per_fold = validation.groupby(["repeat", "fold"]).size()
     assert (per_fold == round(0.25 * len(y) * (CV["folds"] - 1) / CV["folds"])).all()
-    assert all(0 < record["own_threshold"] < 1 for record in result.folds)
     rules = [ThresholdRule.parse(n) for n in ("default", "own", "tuned_f1")]
     metrics, chosen = evaluate_cell(result.predictions, result.folds, rules, [10.0])
-    assert set(metrics["threshold_rule"]) == {"none", "default", "own", "tuned_f1"}
-    assert [c["thresholds"]["own"] for c in chosen] == [
-        r["own_threshold"] for r in result.folds
-    ]
+    assert set(metrics["threshold_rule"]) == {"none", "default", "tuned_f1"}
+    assert all(0 < c["thresholds"]["tuned_f1"] < 1 for c in chosen)
 
 
 def test_ensemble_members_are_stored(imbalanced):

@@ -10,6 +10,7 @@ from imbench.config import ConfigValidator, config_schema
 from imbench.fitting import (
     NotApplicable,
     adapt_neighbours,
+    cross_validate,
     ensemble_mean,
     member_probabilities,
     skip_reached_sampler,
@@ -30,8 +31,6 @@ FAST = {
     "undersample_ensemble": {"n_members": 3},
     "easy_ensemble": {"n_members": 2, "boosting_rounds": 2},
     "rusboost": {"boosting_rounds": 3},
-    "threshold_f1": {"cv_folds": 2},
-    "threshold_cost": {"cv_folds": 2},
 }
 PAIRS = [(m, c) for m in METHODS for c in CLASSIFIERS]
 
@@ -151,15 +150,6 @@ def test_methods_change_what_the_classifier_sees(imbalanced):
         assert balanced > baseline + 0.05, method
 
 
-def test_threshold_methods_tune_their_own_threshold(imbalanced):
-    X, y = imbalanced
-    base = CLASSIFIERS["logistic_regression"]
-    cost = METHODS["threshold_cost"].build(base).fit(X, y)
-    f1 = METHODS["threshold_f1"].build(base).fit(X, y)
-    assert cost.best_threshold_ < f1.best_threshold_  # FN cost 10x pushes it down
-    assert cost.best_threshold_ < 0.5
-
-
 def test_ensemble_members_average_to_the_ensemble(imbalanced):
     X, y = imbalanced
     for classifier in ("logistic_regression", "hist_gradient_boosting"):
@@ -245,3 +235,16 @@ def test_a_method_with_its_handling_off_is_its_baseline(method, classifier, imba
         assert not np.allclose(got, expected, atol=1e-3)
     else:
         np.testing.assert_allclose(got, expected, rtol=0, atol=entry.tolerance)
+
+
+def test_adasyn_refusing_separable_data_is_not_applicable():
+    """ADASYN weights minority samples by their majority neighbours; where none has
+    any, imbalanced-learn refuses the data: the cell does not apply, it has not
+    failed."""
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0, 1, (90, 2)), rng.normal(50, 1, (12, 2))]
+    y = np.r_[np.zeros(90, int), np.ones(12, int)]
+    estimator = METHODS["adasyn"].build(CLASSIFIERS["logistic_regression"])
+    cv = {"folds": 3, "repeats": 1, "seed": 0}
+    with pytest.raises(NotApplicable, match="the sampler refuses a training set"):
+        cross_validate(X, y, estimator, cv, {"strategy": "none"})

@@ -39,6 +39,7 @@ from imbench.io import (
 from imbench.methods import METHODS
 from imbench.runtime import package_versions
 from imbench.thresholds import ThresholdRule
+from imbench.views import view_meta
 
 log = logging.getLogger("imbench")
 FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
@@ -94,16 +95,37 @@ def run_cell(X, y, identity, cache_dir, output, evaluation):
     table, meta = found
     if meta["status"] != "failed":
         copy(cached, output)
-    metrics = None
-    if meta["status"] == "ok":
-        metrics, meta["thresholds"] = evaluate_cell(
-            table.to_pandas(),
-            meta["folds"],
-            [ThresholdRule.parse(name) for name in evaluation["rules"]],
-            evaluation["cost_ratios"],
-            evaluation["grid_size"],
-        )
-    return metrics, meta, seconds
+    return score(table, meta, evaluation), meta, seconds
+
+
+def run_view(baseline_output, method, params, output, evaluation):
+    """The cell of a threshold method as a view of its baseline cell, whose
+    predictions ``run_cell`` wrote to ``baseline_output`` (``imbench.views``):
+    written to ``output`` with its own thresholds, then scored. Returns what
+    ``run_cell`` does, with no fit seconds."""
+    table, baseline = read_table_with_meta(baseline_output)
+    criterion = METHODS[method].criterion(params)
+    predictions = table.to_pandas()
+    meta = view_meta(
+        baseline, predictions, method, params, criterion, evaluation["grid_size"]
+    )
+    write_table_with_meta(output, table, meta)
+    return score(table, meta, evaluation), meta, None
+
+
+def score(table, meta, evaluation):
+    """Metrics of a cell whose status is ``ok`` (None otherwise); the thresholds each
+    rule chose per fold go into ``meta``."""
+    if meta["status"] != "ok":
+        return None
+    metrics, meta["thresholds"] = evaluate_cell(
+        table.to_pandas(),
+        meta["folds"],
+        [ThresholdRule.parse(name) for name in evaluation["rules"]],
+        evaluation["cost_ratios"],
+        evaluation["grid_size"],
+    )
+    return metrics
 
 
 def read_cached(path, identity):

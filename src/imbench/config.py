@@ -358,7 +358,19 @@ def _expand_cells(config, plan):
                     f"classifiers.{classifier_name}.methods: {method_name!r} is not "
                     f"an enabled method (enabled: {', '.join(config['methods'])})"
                 )
-            reason = METHODS[method_name].not_applicable(CLASSIFIERS[classifier_name])
+            method = METHODS[method_name]
+            reason = method.not_applicable(CLASSIFIERS[classifier_name])
+            if method.is_view:
+                if "baseline" not in chosen:
+                    raise ConfigError(
+                        f"classifiers.{classifier_name}.methods: {method_name!r} is "
+                        "a view of the baseline's predictions: list 'baseline' too"
+                    )
+                if config["thresholds"]["strategy"] == "none":
+                    reason = (
+                        f"{method_name} tunes its threshold on the baseline's "
+                        "validation predictions, and thresholds.strategy is none"
+                    )
             if reason:
                 plan.not_applicable.append((classifier_name, method_name, reason))
                 continue

@@ -26,6 +26,10 @@ from imbench.runtime import package_versions
 from imbench.seeds import seed_from
 
 log = logging.getLogger("imbench")
+# what imbalanced-learn's samplers raise on data they cannot resample (a property of
+# the data, like too few neighbours, not a fault): ADASYN when no minority sample has
+# a majority neighbour, or when its weights round to nothing
+SAMPLER_REFUSALS = ("ADASYN is not suited", "No samples will be generated")
 
 
 class NotApplicable(Exception):
@@ -187,7 +191,13 @@ def _fit(estimator, X, y, neighbour_params):
     notes = skip_reached_sampler(estimator, y)
     notes += adapt_neighbours(estimator, y, neighbour_params)
     start = time.perf_counter()
-    y_trained = fit_returning_labels(estimator, X, y)
+    try:
+        y_trained = fit_returning_labels(estimator, X, y)
+    except (RuntimeError, ValueError) as error:
+        if not any(text in str(error) for text in SAMPLER_REFUSALS):
+            raise
+        reason = str(error).split(".")[0]
+        raise NotApplicable(f"the sampler refuses a training set: {reason}") from error
     return notes, time.perf_counter() - start, y_trained
 
 
@@ -284,7 +294,6 @@ def cross_validate(
                 "fit_time": fit_time,
                 "predict_time": predict_time,
                 "validation_fit_time": validation_time,
-                "own_threshold": getattr(model, "best_threshold_", None),
                 "train_positive_rate": float(y[train].mean()),
                 "trained_positive_rate": trained_positive_rate(
                     model, y_trained, balances_inside

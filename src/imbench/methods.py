@@ -57,6 +57,11 @@ class Method:
     tolerance : float
         How far the neutralised method's probabilities may lie from the baseline's:
         0 (bit for bit) unless another optimiser or row order is involved.
+    threshold_criterion : callable or None
+        ``threshold_criterion(params)`` is the criterion (``"f1"`` or a FN:FP cost
+        ratio) the method tunes its threshold for. Such a method fits nothing: it is a
+        view of the baseline cell, whose predictions it shares, with each fold's
+        threshold tuned on the baseline's validation predictions (``imbench.views``).
     """
 
     name: str
@@ -72,6 +77,16 @@ class Method:
     neutral: dict | None = field(default_factory=dict)
     unlike_baseline: dict = field(default_factory=dict)
     tolerance: float = 0.0
+    threshold_criterion: Callable[[dict], str | float] | None = None
+
+    @property
+    def is_view(self):
+        """The method fits nothing: it is a view of its baseline cell."""
+        return self.threshold_criterion is not None
+
+    def criterion(self, params=None):
+        """What a view tunes its threshold for, under the config's ``params``."""
+        return self.threshold_criterion({**self.defaults, **(params or {})})
 
     def not_applicable(self, classifier: Classifier) -> str | None:
         """Why the method cannot wrap ``classifier``, or None if it can."""
@@ -191,38 +206,12 @@ def _focal_loss(classifier, cp, params, seed, threads):
     return make_pipeline(classifier, model)
 
 
-def _tuned_threshold(scoring_factory):
-    """Method factory: the baseline with its threshold tuned on training data."""
-
-    def factory(classifier, cp, params, seed, threads):
-        from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
-
-        params = dict(params)
-        cv = StratifiedKFold(params.pop("cv_folds"), shuffle=True, random_state=seed)
-        return TunedThresholdClassifierCV(
-            _baseline(classifier, cp, {}, seed, threads),
-            scoring=scoring_factory(**params),
-            cv=cv,
-            random_state=seed,
-        )
-
-    return factory
+def _tunes_f1(params):
+    return "f1"
 
 
-def _f1_scoring():
-    from sklearn.metrics import make_scorer
-
-    from imbench.metrics import positive_f1
-
-    return make_scorer(positive_f1)
-
-
-def _cost_scoring(cost_ratio):
-    from sklearn.metrics import make_scorer
-
-    from imbench.metrics import expected_cost
-
-    return make_scorer(expected_cost, greater_is_better=False, cost_ratio=cost_ratio)
+def _tunes_cost(params):
+    return float(params["cost_ratio"])
 
 
 def _undersample_ensemble(classifier, cp, params, seed, threads):
@@ -297,7 +286,6 @@ SAMPLING_STRATEGY = {
 }
 _NEIGHBOURS = {"type": "integer", "minimum": 1}
 _MEMBERS = {"type": "integer", "minimum": 1, "maximum": 1000}
-_CV_FOLDS = {"type": "integer", "minimum": 2}
 _SAMPLER = {"sampling_strategy": SAMPLING_STRATEGY}
 _SMOTE = {"k_neighbors": _NEIGHBOURS, **_SAMPLER}
 _K = ("sampler__k_neighbors",)
@@ -431,22 +419,20 @@ METHODS = {
         ),
         Method(
             "threshold_f1",
-            _tuned_threshold(_f1_scoring),
-            "baseline, threshold maximising F1 in inner cross-validation",
+            _baseline,
+            "baseline, threshold maximising F1 on its validation predictions",
             family="thresholds",
-            defaults={"cv_folds": 3},
-            params={"cv_folds": _CV_FOLDS},
+            threshold_criterion=_tunes_f1,
         ),
         Method(
             "threshold_cost",
-            _tuned_threshold(_cost_scoring),
-            "baseline, threshold minimising expected cost in inner cross-validation",
+            _baseline,
+            "baseline, threshold minimising expected cost on its validation "
+            "predictions",
             family="thresholds",
-            defaults={"cv_folds": 3, "cost_ratio": 10.0},
-            params={
-                "cv_folds": _CV_FOLDS,
-                "cost_ratio": {"type": "number", "exclusiveMinimum": 0},
-            },
+            defaults={"cost_ratio": 10.0},
+            params={"cost_ratio": {"type": "number", "exclusiveMinimum": 0}},
+            threshold_criterion=_tunes_cost,
         ),
         Method(
             "undersample_ensemble",

@@ -11,7 +11,6 @@ is a module here, an entry in ``_registry`` and its schema keys.
 import dataclasses
 
 from imbench.errors import ConfigError, DatasetError
-from imbench.methods import METHODS
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -47,10 +46,6 @@ def stratified_splits(config):
     splits = [["cv.folds", config["cv"]["folds"]]]
     if config["thresholds"]["strategy"] == "inner_cv":
         splits.append(["thresholds.inner_folds", config["thresholds"]["inner_folds"]])
-    for name in ("threshold_f1", "threshold_cost"):
-        if name in config["methods"]:
-            folds = {**METHODS[name].defaults, **config["methods"][name]}["cv_folds"]
-            splits.append([f"methods.{name}.cv_folds", folds])
     return splits
 
 

@@ -16,9 +16,10 @@ import pyarrow as pa
 from joblib import Parallel, delayed, parallel_config
 
 from imbench import sources
-from imbench.cells import cell_identity, data_digest, run_cell
+from imbench.cells import cell_identity, data_digest, run_cell, run_view
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import write_dataset, write_table_with_meta
+from imbench.methods import METHODS
 
 log = logging.getLogger("imbench")
 METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
@@ -44,6 +45,11 @@ def run(input, output, params, threads=1):
     )
     write_dataset(output["dataset"], X, y, info)
     data = data_digest(X, y)
+    fitted = {n: p for n, p in params["cells"].items() if not _view(n)}
+    output_of = {
+        name: Path(output["predictions"]) / f"{name}.parquet"
+        for name in params["cells"]
+    }
     started, shown, results = time.monotonic(), 0.0, []
     with parallel_config(backend="loky", inner_max_num_threads=1):
         cells = Parallel(n_jobs=threads, return_as="generator")(
@@ -52,20 +58,32 @@ def run(input, output, params, threads=1):
                 y,
                 cell_identity(spec["name"], name, cell_params, data),
                 params["cache"],
-                Path(output["predictions"]) / f"{name}.parquet",
+                output_of[name],
                 params["evaluation"],
             )
-            for name, cell_params in params["cells"].items()
+            for name, cell_params in fitted.items()
         )
         for metrics, meta, seconds in cells:  # in order, as they finish
             _log_cell(meta, seconds)
             results.append((metrics, meta))
             elapsed = time.monotonic() - started
-            line = progress(len(results), len(params["cells"]), elapsed)
+            line = progress(len(results), len(fitted), elapsed)
             log.info(line)
             if elapsed - shown >= SHOW_EVERY:  # long jobs: in the SLURM log too
                 print(f"imbench: {spec['name']}: {line}", file=sys.stderr, flush=True)
                 shown = elapsed
+    for name, cell_params in params["cells"].items():
+        if _view(name):  # after the fits: a view reads its baseline's predictions
+            classifier, method = name.split("/")
+            metrics, meta, _ = run_view(
+                output_of[f"{classifier}/baseline"],
+                method,
+                cell_params["method_params"],
+                output_of[name],
+                params["evaluation"],
+            )
+            log.info("%s: %s, a view of the baseline (no fit)", name, meta["status"])
+            results.append((metrics, meta))
     frames, statuses = [], []
     for metrics, meta in results:
         cell = {field: meta[field] for field in CELL_KEYS}
@@ -113,3 +131,8 @@ def _log_cell(meta, seconds):
         meta["reason"],
         how,
     )
+
+
+def _view(name):
+    """Whether cell ``classifier/method`` is a view of its baseline (no fit)."""
+    return METHODS[name.split("/")[1]].is_view
