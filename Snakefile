@@ -16,6 +16,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/cross_validate.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/analysis.smk"
+include: "workflow/rules/publish.smk"
 
 
 onsuccess:

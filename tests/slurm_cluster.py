@@ -118,10 +118,15 @@ class OneNodeCluster:
         self.started.append(Path(pid_file))
 
     def jobs(self, workdir):
-        """``(comment, state)`` of the jobs submitted from ``workdir``."""
-        lines = _run("squeue", "-h", "-t", "all", "-o", "%k|%T|%Z").stdout.splitlines()
-        rows = [line.split("|") for line in lines]
-        return [(comment, state) for comment, state, cwd in rows if cwd == str(workdir)]
+        """``(comment, state, cpus, time limit)`` of the jobs submitted from
+        ``workdir``."""
+        lines = _run("squeue", "-h", "-t", "all", "-o", "%k|%T|%C|%l|%Z").stdout
+        rows = [line.split("|") for line in lines.splitlines()]
+        here = [row for row in rows if row[4] == str(workdir)]
+        return [
+            (comment, state, int(cpus), limit)
+            for comment, state, cpus, limit, _ in here
+        ]
 
     def stop(self):
         for pid_file in reversed(self.started):

@@ -1,5 +1,6 @@
 """The test config through Snakemake's SLURM executor on a real one-node cluster."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -9,18 +10,17 @@ import pytest
 from .slurm_cluster import OneNodeCluster
 from .test_workflow import TEST_CONFIG, copy_workflow
 
-# Without slurmdbd, sacct has no records: the executor must poll squeue (finished jobs
-# stay visible for MinJobAge). The account flag skips the plugin's guess via sacct.
-SLURM_FLAGS = [
+# The README's command as written, with the account, the partition and (without
+# slurmdbd, sacct has no records) the status command filled in; no --cores, on a node
+# with fewer CPUs than the profile's group jobs ask for at most.
+README_COMMAND = [
     "--workflow-profile",
     "profiles/slurm",
-    "--cores",
-    "2",
+    "--default-resources",
+    "slurm_account=root",
+    "slurm_partition=test",
     "--slurm-status-command",
     "squeue",
-    "--slurm-init-seconds-before-status-checks",
-    "2",
-    "--slurm-no-account",
 ]
 
 
@@ -44,17 +44,23 @@ def run_snakemake(workdir, *args):
 
 def test_slurm_run_matches_a_local_run(cluster, tmp_path):
     on_slurm = copy_workflow(tmp_path / "slurm")
-    result = run_snakemake(on_slurm, *SLURM_FLAGS)
+    result = run_snakemake(on_slurm, *README_COMMAND)
     assert result.returncode == 0, result.stderr[-3000:]
 
     jobs = cluster.jobs(on_slurm)
-    assert {state for _, state in jobs} == {"COMPLETED"}
+    assert {state for _, state, _, _ in jobs} == {"COMPLETED"}
     # One submission per group: the test config's 4 datasets in one; the tables, the
     # seven analysis rules and the findings in one (named after their first five).
-    assert sorted(comment for comment, _ in jobs) == [
+    assert sorted(comment for comment, *_ in jobs) == [
         "rule_analyses_aggregate_cost_threshold_curves_decision_guide_ensembles_...",
         "rule_cells_cross_validate",
     ]
+    # sized to the node, and every rule's runtime reached SLURM despite the
+    # command line's --default-resources replacing the profile's
+    assert all(cpus <= os.cpu_count() for _, _, cpus, _ in jobs)
+    assert all(limit not in ("UNLIMITED", "INVALID") for *_, limit in jobs)
+    kept = list((on_slurm / ".snakemake" / "slurm_logs").rglob("*.log"))
+    assert len(kept) == len(jobs)  # SLURM's logs of successful jobs are kept
 
     local = copy_workflow(tmp_path / "local")
     assert run_snakemake(local, "--cores", "2").returncode == 0

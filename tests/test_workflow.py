@@ -291,6 +291,22 @@ def test_another_configs_results_are_not_replaced_silently(runs):
     )
 
 
+def test_every_rule_declares_its_runtime_and_memory(tmp_path):
+    """``--default-resources`` on the command line (as the README's SLURM command
+    gives it) replaces the profile's defaults: every job must still carry both."""
+    workdir = copy_workflow(tmp_path)
+    result = snakemake(workdir, "--dry-run", "--default-resources", "slurm_partition=p")
+    assert result.returncode == 0, result.stderr[-2000:]
+    jobs = re.findall(
+        r"^rule (\w+):.*?\n    resources: ([^\n]*)", result.stdout, re.M | re.S
+    )
+    assert {rule for rule, _ in jobs} >= {"cross_validate", "aggregate", "findings"}
+    for rule, resources in jobs:
+        if rule == "all":  # a target only: it runs nothing, so nothing is submitted
+            continue
+        assert "runtime=" in resources and "mem_mb=" in resources, (rule, resources)
+
+
 def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
     workdir = copy_workflow(tmp_path)
     config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
@@ -649,3 +665,24 @@ def test_a_damaged_cache_is_refitted_to_the_same_tables(runs, tmp_path):
     assert logs.count("bad cache entry") == 3
     assert len(re.findall(r"\(fitted in", logs)) == 3
     assert same_tables(runs[2], workdir) == []
+
+
+def test_publish_copies_the_results_with_what_made_them(runs):
+    workdir = runs[2]
+    result = snakemake(workdir, "publish", "--cores", "1")
+    assert result.returncode == 0, result.stderr[-3000:]
+    published = workdir / "docs" / "results"
+    results = workdir / "results"
+    assert (published / "findings.md").read_bytes() == (
+        results / "findings.md"
+    ).read_bytes()
+    figures = sorted(p.relative_to(published) for p in published.rglob("*.png"))
+    assert Path("figures", "ratio_sweep", "roc_auc.png") in figures
+    assert len(figures) == len(list(results.joinpath("figures").rglob("*.png")))
+    assert (published / "config.yaml").read_bytes() == (
+        workdir / TEST_CONFIG
+    ).read_bytes()
+    index = (published / "README.md").read_text()
+    for figure in figures:
+        assert f"]({figure.as_posix()})" in index
+    assert f"snakemake --cores 2 --configfile {TEST_CONFIG} publish" in index

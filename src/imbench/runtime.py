@@ -100,3 +100,20 @@ def git_commit(directory="."):
 def stem(path):
     """``path`` without its suffix: where a job writes a table's .csv, .md and .tex."""
     return str(path).rsplit(".", 1)[0]
+
+
+def cluster_cores(most=8):
+    """CPUs of one SLURM group job: ``most``, or fewer when no node SLURM reports
+    (``sinfo``) has that many, so that no job waits for a node that does not exist."""
+    try:
+        listing = subprocess.run(
+            ["sinfo", "--noheader", "--format=%c"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return most
+    nodes = [int(cpus.rstrip("+")) for cpus in listing.split() if cpus[:1].isdigit()]
+    return min(most, max(nodes, default=most))

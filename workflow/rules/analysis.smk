@@ -23,6 +23,8 @@ rule ratio_sweep:
         "results/benchmarks/analysis/ratio_sweep.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         panels=PLAN.sweep_panels(),
         equivalence=PLAN.equivalence(),
@@ -45,6 +47,8 @@ rule cost_threshold:
         "results/benchmarks/analysis/cost_threshold.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         cost_ratios=PLAN.config["thresholds"]["cost_ratios"],
         shown_ratio=PLAN.shown_cost_ratio(),
@@ -68,6 +72,8 @@ rule ensembles:
         "results/benchmarks/analysis/ensembles.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         equivalence=PLAN.equivalence(),
     script:
@@ -88,6 +94,8 @@ rule f1_averages:
         "results/benchmarks/analysis/f1_averages.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     script:
         "../scripts/step.py"
 
@@ -113,6 +121,8 @@ rule curves:
         "results/benchmarks/analysis/curves.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     script:
         "../scripts/step.py"
 
@@ -131,6 +141,8 @@ rule ranking:
         "results/benchmarks/analysis/ranking.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         metrics=PLAN.scored_metrics(),
     script:
@@ -149,6 +161,8 @@ rule decision_guide:
         "results/benchmarks/analysis/decision_guide.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         metrics=PLAN.scored_metrics(),
         equivalence=PLAN.equivalence(),
@@ -167,6 +181,8 @@ rule findings:
         "results/benchmarks/analysis/findings.tsv"
     conda:
         "../envs/imbench.yaml"
+    resources:
+        **ANALYSIS_RESOURCES,
     params:
         shown_ratio=PLAN.shown_cost_ratio(),
         f1_rule=PLAN.f1_rule(),

@@ -3,17 +3,17 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from snakemake.exceptions import WorkflowError
+
 from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
 from imbench.names import slug
-from imbench.runtime import git_commit
+from imbench.runtime import cluster_cores, git_commit
 from imbench.status import config_warning, failure_summary
 
+SCHEMA = str(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
 try:
     refuse_templates(workflow.configfiles)
-    PLAN = build_plan(
-        config,
-        Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml",
-    )
+    PLAN = build_plan(config, SCHEMA)
 except ConfigError as error:
     sys.exit(f"imbench: config error: {error}")
 
@@ -72,9 +72,20 @@ def job_priority(wildcards):
     return JOB_PRIORITIES[wildcards.dataset]
 
 
+try:
+    CORES = workflow.cores
+except WorkflowError:  # a cluster run without --cores: the CPUs of one group job
+    CORES = cluster_cores()
+    workflow.global_resources["_cores"] = CORES
 # Cores are spread over the datasets: a config with fewer datasets than cores
 # cross-validates each dataset's cells in parallel.
-CELL_PROCESSES = max(1, workflow.cores // len(PLAN.datasets))
+CELL_PROCESSES = max(1, CORES // len(PLAN.datasets))
+# Every analysis rule's resources, doubled on each retry: on config/published.yaml
+# (2,400 cells) the largest took 1.2 GB and 94 s (results/benchmarks/analysis/).
+ANALYSIS_RESOURCES = {
+    "mem_mb": lambda wildcards, attempt: 4000 * attempt,
+    "runtime": lambda wildcards, attempt: 60 * attempt,
+}
 # Predictions by content (params, data, code), outside the jobs' outputs, so that a
 # rerun job refits only the cells that changed.
 CELL_CACHE = "results/cache/predictions"
@@ -114,6 +125,29 @@ def findings_tables(wildcards):
         tables["ensembles"] = "results/tables/ensembles.csv"
     return tables
 
+
+def published(wildcards):
+    """What ``publish`` copies: every figure as PNG, the Markdown tables, the
+    findings and the provenance."""
+    figures = [path for path in ANALYSES if path.endswith(".pdf")]
+    figures += ["results/figures/roc_curves.pdf", "results/figures/reliability.pdf"]
+    tables = ["summary", "f1_averages", "ranking", "decision_guide", "cost_threshold"]
+    if "results/tables/ratio_sweep.csv" in ANALYSES:
+        figures += [f"results/figures/ratio_sweep/{p}.pdf" for p in SWEEP_FIGURES]
+        tables += ["ratio_sweep", "ratio_sweep_answer"]
+    if "results/figures/ensembles.pdf" in ANALYSES:
+        tables.append("ensembles")
+    return {
+        "figures": sorted(path.replace(".pdf", ".png") for path in figures),
+        "tables": [f"results/tables/{name}.md" for name in sorted(tables)],
+        "findings": "results/findings.md",
+        "provenance": TABLES["provenance"],
+    }
+
+
+PUBLISH_COMMAND = "snakemake --cores 2 --configfile {} publish".format(
+    workflow.configfiles[0] if workflow.configfiles else "config/config.yaml"
+)
 
 _warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))
 if _warning:
