@@ -267,6 +267,7 @@ def default_measurements(workdir, config_path, config, n, scratch):
     """The table's rows for ``config``: ideal, walls, loop, no-op, dry run, RSS."""
     wall_1, _, _ = pipeline(workdir, config_path, 1)
     fits_1 = fit_seconds(workdir)
+    estimated, measured = cost_check(workdir, config_path)
     wall_n, runnable, to_metrics = pipeline(workdir, config_path, n)
     fits_n = fit_seconds(workdir)
     ideal = fits_n / n
@@ -286,6 +287,11 @@ def default_measurements(workdir, config_path, config, n, scratch):
             f"{fits_1:.0f} s / {fits_n:.0f} s",
         ),
         row("pipeline wall, --cores 1", f"{wall_1:.0f} s"),
+        row(
+            "dataset jobs, --cores 1: cost model estimate / measured",
+            f"{estimated:.0f} s / {measured:.0f} s ({estimated / measured:.2f})",
+            "within 1.5x",
+        ),
         row(f"pipeline wall, --cores {n}", f"{wall_n:.0f} s"),
         row(
             f"pipeline wall to the last metrics file (the loop's work), --cores {n}",
@@ -293,11 +299,9 @@ def default_measurements(workdir, config_path, config, n, scratch):
         ),
         row(f"loop wall (joblib, {n} processes)", f"{loop_wall:.0f} s"),
         row("overhead (pipeline - ideal)", f"{wall_n - ideal:.0f} s"),
-        row("overhead ratio (pipeline / ideal)", f"{wall_n / ideal:.2f}", "≤ 1.15"),
-        row("pipeline / loop", f"{wall_n / loop_wall:.2f}", "≤ 1.10"),
-        row(
-            "pipeline to the metrics / loop", f"{to_metrics / loop_wall:.2f}", "≤ 1.10"
-        ),
+        row("overhead ratio (pipeline / ideal)", f"{wall_n / ideal:.2f}"),
+        row("pipeline / loop", f"{wall_n / loop_wall:.2f}"),
+        row("pipeline to the metrics / loop", f"{to_metrics / loop_wall:.2f}"),
         row(f"speed-up --cores 1 → {n}", f"{wall_1 / wall_n:.2f}", "≥ 1.8"),
         row(
             f"speed-up the fits alone allow ({n} x fit time at 1 core / at {n})",
@@ -306,7 +310,6 @@ def default_measurements(workdir, config_path, config, n, scratch):
         row(
             f"mean runnable threads of the workflow, --cores {n}",
             f"{runnable[0]:.2f}",
-            f"≤ {n}",
         ),
         row(f"of which Snakemake's main process, --cores {n}", f"{runnable[1]:.2f}"),
         row(
@@ -324,6 +327,31 @@ def default_measurements(workdir, config_path, config, n, scratch):
             f"{peak['max_rss_mb']:.0f} MB",
         ),
     ]
+
+
+def cost_check(workdir, config_path):
+    """The cost model's estimate of a run's dataset jobs (from the shipped records)
+    and their measured time in ``workdir``'s run at --cores 1, where each job has a
+    core to itself; that run's records are written to benchmarks/records/."""
+    from imbench.config import build_plan, load_yaml
+    from imbench.cost import (
+        RECORDS,
+        CostModel,
+        dataset_widths,
+        estimate,
+        read_records,
+        records_from_results,
+        summary,
+        write_records,
+    )
+
+    measured = records_from_results(workdir / "results")
+    target = REPO / "benchmarks" / "records" / f"{Path(config_path).stem}.csv"
+    target.parent.mkdir(exist_ok=True)
+    write_records(measured, target)
+    plan = build_plan(load_yaml(workdir / config_path), SCHEMA, base_dir=workdir)
+    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_widths(plan))
+    return summary(cells)[1], sum(r["cpu_seconds"] for r in measured)
 
 
 def row(measure, value, target=""):
@@ -404,16 +432,22 @@ def main():
     write_section(Path(args.output), 1 if args.only_extra else 0, made)
 
 
-SECTIONS = ("# Performance\n\n", "\n## Growth and scale\n\n")
+# the report's sections: this script writes the first two; the cost model's comes
+# from imbench-cost runs and is kept as it is
+SECTIONS = ("# Performance\n\n", "\n## Growth and scale\n\n", "\n## Cost model\n\n")
 
 
 def write_section(output, index, text):
     """Replace one section of the report (the default measurements, or growth and
-    scale), keeping the other one."""
-    parts = ["", ""]
-    if output.exists():
-        old = output.read_text().removeprefix(SECTIONS[0])
-        parts = [*old.split(SECTIONS[1], 1), ""][:2]
+    scale), keeping the others."""
+    parts = [""] * len(SECTIONS)
+    old = output.read_text() if output.exists() else ""
+    starts = sorted(
+        (old.find(head), i) for i, head in enumerate(SECTIONS) if head in old
+    )
+    ends = [start for start, _ in starts[1:]] + [len(old)]
+    for (start, i), end in zip(starts, ends, strict=True):
+        parts[i] = old[start + len(SECTIONS[i]) : end]
     parts[index] = text
     output.parent.mkdir(exist_ok=True)
     output.write_text(

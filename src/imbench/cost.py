@@ -1,0 +1,333 @@
+"""Cost model: the CPU time a config will take, before it runs.
+
+Every cell that ran left a record: its share of its dataset job's time (the wall time
+of the job's ``benchmark:`` record, split over its cells by their fit and predict
+times, so making the data, imports, scoring and writing are counted) and the work it
+did. A job whose cells run in one process (datasets outnumber cores: every grid
+large enough to need a model) keeps one core busy, so its wall time is its CPU time;
+Snakemake's ``cpu_time`` is not used, as it is sampled every 30 s and misses up to
+that much of each job. The work of a cell is
+
+    fits  = folds x repeats x (1 + validation fits per fold, in training-fold units)
+    size  = the model's size (trees, boosting iterations, network iterations x units)
+            x the method's (ensemble members, boosting rounds)
+    width = features
+
+and a record's CPU-seconds per unit of work (``unit``) depends on the classifier, the
+method, the positive rate (samplers change how many rows are fitted) and the rows.
+A planned cell's unit is interpolated from the records of its classifier and method:
+in log rate at each recorded row count (held constant beyond the recorded rates),
+then in log rows (extrapolated with the slope of the two nearest row counts, 0.5 to
+1.5, or 1 with one row count). No library models the run time of scikit-learn fits;
+this is the simplest model the records support.
+
+Threshold methods fit nothing (``imbench.views``) and cost nothing here.
+"""
+
+import argparse
+import itertools
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+from imbench.classifiers import CLASSIFIERS
+from imbench.methods import METHODS
+
+RECORDS = Path(__file__).with_name("cost_records.csv")
+RECORD_COLUMNS = [
+    "classifier",
+    "method",
+    "rate",
+    "rows",
+    "fits",
+    "size",
+    "width",
+    "cpu_seconds",
+]
+SLOPES = (0.5, 1.5)  # CPU per fit grows as rows ** slope; this far when extrapolated
+SIZE_PARAMS = {  # the parameters a model's fit time grows with, linearly
+    "random_forest": ("n_estimators",),
+    "hist_gradient_boosting": ("max_iter",),
+    "mlp": ("max_iter", "hidden_layer_sizes"),
+}
+MEMBER_PARAMS = ("n_members", "boosting_rounds")
+
+
+def validation_fits(thresholds):
+    """Validation fits per outer fold, in units of a training-fold fit."""
+    if thresholds["strategy"] == "holdout":
+        return 1 - thresholds["holdout_fraction"]
+    if thresholds["strategy"] == "inner_cv":
+        return thresholds["inner_folds"] - 1  # k fits on (k - 1) / k of the rows
+    return 0.0
+
+
+def work(classifier, method, params, width):
+    """``(fits, size, width)`` of a cell whose fit parameters are ``params`` (as
+    ``Plan.fit_params`` gives them)."""
+    cv = params["cv"]
+    fits = cv["folds"] * cv["repeats"] * (1 + validation_fits(params["thresholds"]))
+    model = {**CLASSIFIERS[classifier].defaults, **params["classifier_params"]}
+    size = 1.0
+    for name in SIZE_PARAMS.get(classifier, ()):
+        value = model[name]
+        size *= sum(value) if isinstance(value, list) else value
+    members = {**METHODS[method].defaults, **params["method_params"]}
+    for name in MEMBER_PARAMS:
+        size *= members.get(name, 1)
+    return fits, size, width
+
+
+def read_records(path=RECORDS):
+    """Records as dicts with numbers, from a CSV of ``RECORD_COLUMNS``."""
+    lines = Path(path).read_text().splitlines()
+    header = lines[0].split(",")
+    records = []
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(","), strict=True))
+        records.append(
+            {
+                k: v if k in ("classifier", "method") else float(v)
+                for k, v in row.items()
+            }
+        )
+    return records
+
+
+def write_records(records, path):
+    """Write ``records`` as CSV, sorted, so a regenerated file diffs cleanly."""
+    rows = sorted(tuple(r[c] for c in RECORD_COLUMNS) for r in records)
+    text = [",".join(RECORD_COLUMNS)]
+    text += [
+        ",".join(f"{v:.6g}" if isinstance(v, float) else str(v) for v in row)
+        for row in rows
+    ]
+    Path(path).write_text("\n".join(text) + "\n")
+
+
+class CostModel:
+    """CPU-seconds of a cell from records (see the module's docstring)."""
+
+    def __init__(self, records):
+        units = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        for r in records:
+            unit = r["cpu_seconds"] / (r["fits"] * r["size"] * r["width"])
+            by_rate = units[r["classifier"], r["method"]][r["rows"]]
+            by_rate[r["rate"]].append(math.log(max(unit, 1e-12)))
+        self.units = units
+
+    def covers(self, classifier, method):
+        """Whether records of this classifier and method exist."""
+        return (classifier, method) in self.units
+
+    def seconds(self, classifier, method, rate, rows, fits, size, width):
+        """Estimated CPU-seconds of one cell; None without records."""
+        if METHODS[method].is_view:
+            return 0.0
+        if not self.covers(classifier, method):
+            return None
+        sizes = self.units[classifier, method]
+        points = sorted(
+            (math.log(n), _in_rate(by_rate, math.log(rate)))
+            for n, by_rate in sizes.items()
+        )
+        log_unit = _in_rows(points, math.log(rows))
+        return math.exp(log_unit) * fits * size * width
+
+
+def _in_rate(by_rate, log_rate):
+    """Mean log unit interpolated linearly in log rate, constant beyond the ends."""
+    points = sorted((math.log(rate), sum(v) / len(v)) for rate, v in by_rate.items())
+    return _interpolate(points, log_rate, slope=0.0)
+
+
+def _in_rows(points, log_rows):
+    """Log unit at ``log_rows`` from ``(log rows, log unit)`` points; with one row
+    count, CPU per fit grows linearly in rows."""
+    if len(points) == 1:
+        return points[0][1] + (log_rows - points[0][0])
+    return _interpolate(points, log_rows, slope=None)
+
+
+def _interpolate(points, x, slope):
+    """Piecewise linear through ``points``; beyond them ``slope`` (None: the slope of
+    the two nearest points, clipped to ``SLOPES``)."""
+    xs = [p[0] for p in points]
+    if len(points) == 1:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in itertools.pairwise(points):
+        if x0 <= x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0) if x1 > x0 else y0
+    (x0, y0), (x1, y1) = points[:2] if x < xs[0] else points[-2:]
+    if slope is None:
+        slope = min(max((y1 - y0) / (x1 - x0), SLOPES[0]), SLOPES[1])
+    anchor_x, anchor_y = (x0, y0) if x < xs[0] else (x1, y1)
+    return anchor_y + slope * (x - anchor_x)
+
+
+def records_from_results(results):
+    """Records of every fitted cell of a finished run under ``results`` (a
+    ``results/`` directory): each cell's share of its dataset job's time."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from imbench.io import META_KEY
+
+    records = []
+    for benchmark in sorted(
+        Path(results, "benchmarks", "cross_validate").glob("*.tsv")
+    ):
+        dataset = benchmark.stem
+        cpu = float(pd.read_csv(benchmark, sep="\t")["s"].iloc[-1])
+        info = _meta(Path(results, "metrics", f"{dataset}.parquet"), pq, META_KEY)
+        cells = []
+        for path in sorted(Path(results, "predictions", dataset).glob("*/*.parquet")):
+            meta = _meta(path, pq, META_KEY)
+            if meta["status"] != "ok" or meta.get("view_of"):
+                continue
+            seconds = sum(
+                f["fit_time"] + f["validation_fit_time"] + f["predict_time"]
+                for f in meta["folds"]
+            )
+            cells.append((meta, seconds))
+        total = sum(seconds for _, seconds in cells)
+        for meta, seconds in cells:
+            fits, size, width = work(
+                meta["classifier"],
+                meta["method"],
+                meta["params"],
+                info["dataset"]["n_features"],
+            )
+            records.append(
+                {
+                    "classifier": meta["classifier"],
+                    "method": meta["method"],
+                    "rate": float(info["dataset"]["rate"]),
+                    "rows": float(info["dataset"]["n_samples"]),
+                    "fits": fits,
+                    "size": float(size),
+                    "width": float(width),
+                    "cpu_seconds": cpu * seconds / total,
+                }
+            )
+    return records
+
+
+def _meta(path, pq, key):
+    return json.loads(pq.read_schema(path).metadata[key])
+
+
+def estimate(plan, model, widths):
+    """One row per planned cell: ``dataset, classifier, method, rate, seconds``
+    (None without records or rows); ``widths`` gives each dataset's features."""
+    rows = []
+    for cell in plan.cells:
+        spec, n = plan.datasets[cell.dataset], plan.rows[cell.dataset]
+        fits, size, width = work(
+            cell.classifier,
+            cell.method,
+            plan.fit_params(cell),
+            widths[cell.dataset],
+        )
+        seconds = None
+        if n is not None and spec["rate"] is not None:
+            seconds = model.seconds(
+                cell.classifier, cell.method, spec["rate"], n, fits, size, width
+            )
+        rows.append((cell.dataset, cell.classifier, cell.method, spec["rate"], seconds))
+    return rows
+
+
+def dataset_widths(plan):
+    """Features of each planned dataset: from the config for synthetic data, else
+    from the data itself."""
+    from imbench import sources
+
+    widths = {}
+    for name, spec in plan.datasets.items():
+        if spec["kind"] == "synthetic":
+            widths[name] = spec["generator"]["n_features"]
+        else:
+            X, _, _ = sources.load(spec, plan.splits())
+            widths[name] = X.shape[1]
+    return widths
+
+
+def summary(cells, cores=(2, 8, 32, 128)):
+    """The report ``imbench-cost`` prints: CPU-hours per classifier and method, the
+    longest cell and dataset job, and the wall time on ``cores`` cores."""
+    by_pair, by_job, unknown = defaultdict(list), defaultdict(float), set()
+    for dataset, classifier, method, _rate, seconds in cells:
+        if seconds is None:
+            unknown.add((classifier, method))
+            continue
+        by_pair[classifier, method].append(seconds)
+        by_job[dataset] += seconds
+    total = sum(by_job.values())
+    lines = [
+        "| classifier | method | cells | CPU-hours | longest cell |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for (classifier, method), seconds in sorted(by_pair.items()):
+        lines.append(
+            f"| {classifier} | {method} | {len(seconds)} | "
+            f"{sum(seconds) / 3600:.2f} | {max(seconds):.0f} s |"
+        )
+    longest = max(by_job, key=by_job.get)
+    lines += [
+        "",
+        f"total: {total / 3600:.1f} CPU-hours in {len(by_job)} dataset jobs",
+        f"longest dataset job: {longest}, {by_job[longest] / 3600:.2f} CPU-hours",
+    ]
+    for n in cores:
+        wall = max(total / n, by_job[longest])
+        lines.append(f"wall time on {n} cores: about {wall / 3600:.1f} h")
+    if unknown:
+        pairs = ", ".join(f"{c}/{m}" for c, m in sorted(unknown))
+        lines.append(f"no estimate (no records, or a user's file): {pairs}")
+    return "\n".join(lines), total
+
+
+def main(argv=None):
+    """``imbench-cost``: print the cost model's estimate for a config."""
+    from imbench.config import ConfigError, build_plan, load_yaml
+
+    parser = argparse.ArgumentParser(
+        prog="imbench-cost", description="Estimate a config's CPU time before a run."
+    )
+    parser.add_argument(
+        "configfile",
+        nargs="?",
+        default="config/config.yaml",
+        help="the config to estimate (default: config/config.yaml)",
+    )
+    parser.add_argument(
+        "--results",
+        default="results",
+        help="a finished run's results/ whose records calibrate the model besides the "
+        "shipped ones (default: results, when it holds benchmark records)",
+    )
+    parser.add_argument(
+        "--record",
+        metavar="CSV",
+        help="write the records of --results to CSV instead of estimating",
+    )
+    args = parser.parse_args(argv)
+    local = records_from_results(args.results) if Path(args.results).is_dir() else []
+    if args.record:
+        write_records(local, args.record)
+        print(f"imbench-cost: {len(local)} records written to {args.record}")
+        return
+    schema = Path(__file__).parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+    try:
+        plan = build_plan(load_yaml(args.configfile), schema)
+    except (ConfigError, OSError) as error:
+        raise SystemExit(f"imbench-cost: {error}") from None
+    model = CostModel([*read_records(), *local])
+    text, _ = summary(estimate(plan, model, dataset_widths(plan)))
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,136 @@
+"""The cost model: work per cell, interpolation, and its estimate against a measured
+run."""
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from imbench.config import build_plan, load_yaml
+from imbench.cost import (
+    RECORDS,
+    CostModel,
+    dataset_widths,
+    estimate,
+    read_records,
+    summary,
+    validation_fits,
+    work,
+)
+
+from .conftest import REPO, SCHEMA
+
+MEASURED_DEFAULT = REPO / "benchmarks" / "records" / "config.csv"  # performance.py
+
+
+def record(rows, rate, seconds, classifier="logistic_regression", method="smote"):
+    return {
+        "classifier": classifier,
+        "method": method,
+        "rate": rate,
+        "rows": rows,
+        "fits": 10.0,
+        "size": 1.0,
+        "width": 20.0,
+        "cpu_seconds": seconds,
+    }
+
+
+@pytest.mark.parametrize(
+    "thresholds,fits",
+    [
+        ({"strategy": "none"}, 0.0),
+        ({"strategy": "holdout", "holdout_fraction": 0.25}, 0.75),
+        ({"strategy": "inner_cv", "inner_folds": 3}, 2.0),
+    ],
+)
+def test_validation_fits_count_training_fold_fits(thresholds, fits):
+    assert validation_fits(thresholds) == fits
+
+
+def test_work_grows_with_folds_models_and_members():
+    params = {
+        "cv": {"folds": 5, "repeats": 2},
+        "thresholds": {"strategy": "holdout", "holdout_fraction": 0.25},
+        "classifier_params": {"n_estimators": 50},
+        "method_params": {"n_members": 4},
+    }
+    assert work("random_forest", "undersample_ensemble", params, 20) == (17.5, 200, 20)
+    params["classifier_params"] = {"hidden_layer_sizes": [16, 8], "max_iter": 100}
+    params["method_params"] = {}
+    assert work("mlp", "baseline", params, 20) == (17.5, 2400, 20)
+
+
+def test_interpolation_in_rate_and_rows():
+    model = CostModel(
+        [record(2000, 0.01, 1.0), record(2000, 0.1, 4.0), record(20000, 0.01, 20.0)]
+    )
+    at = {"fits": 10.0, "size": 1.0, "width": 20.0}
+
+    def seconds(rate, rows):
+        return model.seconds("logistic_regression", "smote", rate, rows, **at)
+
+    assert seconds(0.01, 2000) == pytest.approx(1.0)
+    assert seconds(math.sqrt(0.01 * 0.1), 2000) == pytest.approx(2.0)  # log-linear
+    assert seconds(0.5, 2000) == pytest.approx(4.0)  # constant beyond the rates
+    assert seconds(0.01, 20000) == pytest.approx(20.0)
+    # beyond the rows: the slope of the two nearest row counts (log10 20 here)
+    assert seconds(0.01, 200000) == pytest.approx(20.0 * 20.0)
+    steep = CostModel([record(2000, 0.01, 1.0), record(20000, 0.01, 1000.0)])
+    assert steep.seconds(
+        "logistic_regression", "smote", 0.01, 200000, **at
+    ) == pytest.approx(1000.0 * 10**1.5)  # clipped to SLOPES
+    assert seconds(0.01, 2000) * 2 == pytest.approx(
+        CostModel([record(2000, 0.01, 1.0)]).seconds(
+            "logistic_regression", "smote", 0.01, 4000, **at
+        )
+    )  # one row count: linear in rows
+
+
+def test_views_cost_nothing_and_unknown_pairs_are_named():
+    model = CostModel([record(2000, 0.1, 1.0)])
+    at = {"fits": 10.0, "size": 1.0, "width": 20.0}
+    assert model.seconds("mlp", "threshold_f1", 0.1, 2000, **at) == 0.0
+    assert model.seconds("mlp", "smote", 0.1, 2000, **at) is None
+    text, total = summary(
+        [("d", "mlp", "smote", 0.1, None), ("d", "mlp", "baseline", 0.1, 7.0)]
+    )
+    assert "no estimate" in text and "mlp/smote" in text and total == 7.0
+
+
+def test_the_default_config_estimate_is_within_1_5x_of_its_measured_cost():
+    """Shipped records (other runs than the default config's) against the default
+    config's own measured run."""
+    plan = build_plan(load_yaml(REPO / "config" / "config.yaml"), SCHEMA, base_dir=REPO)
+    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_widths(plan))
+    _, estimated = summary(cells)
+    measured = sum(r["cpu_seconds"] for r in read_records(MEASURED_DEFAULT))
+    assert 1 / 1.5 <= estimated / measured <= 1.5, (estimated, measured)
+
+
+def test_the_command_prints_hours_per_method_and_the_longest_job():
+    result = subprocess.run(
+        [sys.executable, "-m", "imbench.cost", "config/paper.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert "| random_forest | baseline | 126 |" in result.stdout
+    assert "| random_forest | threshold_f1 | 126 | 0.00 | 0 s |" in result.stdout
+    assert any(line.startswith("total: ") for line in lines)
+    assert any(line.startswith("longest dataset job: ") for line in lines)
+
+
+def test_a_bad_config_is_one_line():
+    result = subprocess.run(
+        [sys.executable, "-m", "imbench.cost", "nope.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("imbench-cost: ")
+    assert len(result.stderr.strip().splitlines()) == 1
