@@ -1,3 +1,4 @@
+import os
 import re
 import sys
 from collections import defaultdict
@@ -146,7 +147,7 @@ def published(wildcards):
 
 
 PUBLISH_COMMAND = "snakemake --cores 2 --configfile {} publish".format(
-    workflow.configfiles[0] if workflow.configfiles else "config/config.yaml"
+    os.path.relpath(workflow.configfiles[0]) if workflow.configfiles else "config.yaml"
 )
 
 _warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))

@@ -26,11 +26,11 @@ def run(input, output, params, threads=1):
         )
     target = Path(output["directory"])
     target.mkdir(parents=True, exist_ok=True)
-    copied = [
-        _copy(path, target)
-        for path in [*input["figures"], *input["tables"], input["findings"]]
-    ]
-    _copy(input["provenance"], target)
+    copied = [_copy(path, target) for path in [*input["tables"], input["findings"]]]
+    for path in input["figures"]:
+        copied.append(_copy(path, target))
+        _shrink(target / copied[-1])
+    shutil.copyfile(input["provenance"], target / "provenance.json")
     shutil.copyfile(configfile, target / "config.yaml")
     (target / "README.md").write_text(index(copied, provenance, params["command"]))
 
@@ -45,6 +45,16 @@ def _copy(path, target):
     (target / rest).parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, target / rest)
     return rest
+
+
+def _shrink(png):
+    """Re-encode a figure with a 256-colour palette (Pillow), about a third of the
+    bytes for line plots, so the published results stay small in the repository."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        small = image.convert("RGB").quantize(256, method=Image.Quantize.FASTOCTREE)
+    small.save(png, optimize=True)
 
 
 def index(paths, provenance, command):
