@@ -71,6 +71,9 @@ def index(paths, provenance, command):
         f"`{provenance['config_hash']}`, commit `{provenance['git_commit']}`; "
         f"{packages}). [provenance.json](provenance.json) records the same.",
         "",
+        "Cells that did not run (not applicable, or failed) are listed with their "
+        "reasons at the end of [tables/summary.md](tables/summary.md).",
+        "",
         "## Figures",
         "",
         *(
