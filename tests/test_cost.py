@@ -109,14 +109,18 @@ def test_the_default_config_estimate_is_within_1_5x_of_its_measured_cost():
     assert 1 / 1.5 <= estimated / measured <= 1.5, (estimated, measured)
 
 
-def test_the_command_prints_hours_per_method_and_the_longest_job():
-    result = subprocess.run(
-        [sys.executable, "-m", "imbench.cost", "config/paper.yaml"],
+def imbench_cost(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "imbench.cost", *args],
         cwd=REPO,
         capture_output=True,
         text=True,
-        check=True,
     )
+
+
+def test_the_command_prints_hours_per_method_and_the_longest_job():
+    result = imbench_cost("config/paper.yaml")
+    assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert "| random_forest | baseline | 126 |" in result.stdout
     assert "| random_forest | threshold_f1 | 126 | 0.00 | 0 s |" in result.stdout
@@ -125,12 +129,26 @@ def test_the_command_prints_hours_per_method_and_the_longest_job():
 
 
 def test_a_bad_config_is_one_line():
-    result = subprocess.run(
-        [sys.executable, "-m", "imbench.cost", "nope.yaml"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-    )
+    result = imbench_cost("nope.yaml")
     assert result.returncode == 1
     assert result.stderr.strip().startswith("imbench-cost: ")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_method_recorded_far_away_costs_what_it_did_relative_to_its_baseline():
+    """Per-fit costs do not scale with rows alone: where the baseline was recorded
+    near a cell's rows and the method only far from them, the method keeps its ratio
+    to the baseline."""
+    records = [
+        record(2000, 0.1, 1.0, method="baseline"),
+        record(2000, 0.1, 3.0, method="smote"),
+        record(20000, 0.1, 2.0, method="baseline"),  # grew 2x, not 10x
+    ]
+    at = {"fits": 10.0, "size": 1.0, "width": 20.0}
+    model = CostModel(records)
+    assert model.seconds(
+        "logistic_regression", "smote", 0.1, 20000, **at
+    ) == pytest.approx(6.0)
+    assert model.seconds(
+        "logistic_regression", "smote", 0.1, 3000, **at
+    ) == pytest.approx(3.0 * 1.5)  # within 2x of its own record: its own slope (1)

@@ -491,7 +491,7 @@ def test_a_config_with_a_python_tag_runs_no_code(tmp_path):
     [
         (  # no tuned threshold at all: no tuned_f1, no tuned cost
             {"thresholds": {"strategy": "none"}},
-            {"none", "default", "own"},
+            {"none", "default"},  # threshold_f1 has nothing to tune on: not applicable
             "f1 @ default",
         ),
         (  # tuned thresholds, but no cost ratio of 10
@@ -521,6 +521,11 @@ def test_configs_without_the_default_threshold_rules_run_end_to_end(
     tables = workdir / "results" / "tables"
     long = pd.read_csv(tables / "metrics_long.csv")
     assert set(long["threshold_rule"]) == rules
+    cells = pd.read_csv(tables / "cells.csv")
+    views = cells[cells["method"] == "threshold_f1"]
+    assert len(views) and set(views["status"]) == (
+        {"ok"} if "own" in rules else {"not_applicable"}
+    )
     assert f1_label in set(pd.read_csv(tables / "ratio_sweep.csv")["metric"])
     assert f1_label in set(pd.read_csv(tables / "ranking.csv")["metric"])
     assert f1_label in set(pd.read_csv(tables / "decision_guide.csv")["metric"])
@@ -644,7 +649,8 @@ def test_an_edited_user_file_reruns_its_dataset_and_refits_its_cells(runs, tmp_p
     assert result.returncode == 0, result.stderr[-3000:]
     log = (workdir / "results/logs/cross_validate/file-customers.log").read_text()
     fitted = re.findall(r"INFO \S+?/(\S+): .*\(fitted in", log)
-    assert len(fitted) == 8 and "from the cache" not in log  # every cell refitted
+    assert len(fitted) == 7 and "from the cache" not in log  # every cell refitted
+    assert "logistic_regression/threshold_f1: ok, a view of the baseline" in log
     assert same_tables(runs[2], workdir) != []
 
 
@@ -669,7 +675,7 @@ def test_a_damaged_cache_is_refitted_to_the_same_tables(runs, tmp_path):
 
 def test_publish_copies_the_results_with_what_made_them(runs):
     workdir = runs[2]
-    result = snakemake(workdir, "publish", "--cores", "1")
+    result = snakemake(workdir, "--cores", "1", "publish")
     assert result.returncode == 0, result.stderr[-3000:]
     published = workdir / "docs" / "results"
     results = workdir / "results"

@@ -18,7 +18,12 @@ method, the positive rate (samplers change how many rows are fitted) and the row
 A planned cell's unit is interpolated from the records of its classifier and method:
 in log rate at each recorded row count (held constant beyond the recorded rates),
 then in log rows (extrapolated with the slope of the two nearest row counts, 0.5 to
-1.5, or 1 with one row count). No library models the run time of scikit-learn fits;
+1.5, or 1 with one row count). Where a method was recorded only far (more than 2x)
+from a cell's rows but its classifier's baseline was recorded nearer, the method
+costs, relative to its baseline, what it cost where it was recorded: per-fit costs
+do not scale with rows alone (fixed costs dominate small fits, and gradient
+boosting stops early above 10,000 rows), so the baseline's records at the cell's
+size say more than any slope. No library models the run time of scikit-learn fits;
 this is the simplest model the records support.
 
 Threshold methods fit nothing (``imbench.views``) and cost nothing here.
@@ -46,6 +51,7 @@ RECORD_COLUMNS = [
     "cpu_seconds",
 ]
 SLOPES = (0.5, 1.5)  # CPU per fit grows as rows ** slope; this far when extrapolated
+NEAR = math.log(2)  # records within a factor 2 of a cell's rows speak for it directly
 SIZE_PARAMS = {  # the parameters a model's fit time grows with, linearly
     "random_forest": ("n_estimators",),
     "hist_gradient_boosting": ("max_iter",),
@@ -127,13 +133,29 @@ class CostModel:
             return 0.0
         if not self.covers(classifier, method):
             return None
-        sizes = self.units[classifier, method]
-        points = sorted(
-            (math.log(n), _in_rate(by_rate, math.log(rate)))
-            for n, by_rate in sizes.items()
+        log_rate, log_rows = math.log(rate), math.log(rows)
+        nearest = min(
+            self.units[classifier, method], key=lambda n: abs(math.log(n) - log_rows)
         )
-        log_unit = _in_rows(points, math.log(rows))
+        baseline = (classifier, "baseline")
+        if abs(math.log(nearest) - log_rows) > NEAR and self.covers(*baseline):
+            # the baseline was recorded nearer: the method costs what it cost
+            # relative to its baseline where it was recorded
+            log_unit = (
+                self._log_unit(baseline, log_rate, log_rows)
+                + self._log_unit((classifier, method), log_rate, math.log(nearest))
+                - self._log_unit(baseline, log_rate, math.log(nearest))
+            )
+        else:
+            log_unit = self._log_unit((classifier, method), log_rate, log_rows)
         return math.exp(log_unit) * fits * size * width
+
+    def _log_unit(self, pair, log_rate, log_rows):
+        points = sorted(
+            (math.log(n), _in_rate(by_rate, log_rate))
+            for n, by_rate in self.units[pair].items()
+        )
+        return _in_rows(points, log_rows)
 
 
 def _in_rate(by_rate, log_rate):
@@ -277,16 +299,25 @@ def summary(cells, cores=(2, 8, 32, 128)):
     longest = max(by_job, key=by_job.get)
     lines += [
         "",
-        f"total: {total / 3600:.1f} CPU-hours in {len(by_job)} dataset jobs",
-        f"longest dataset job: {longest}, {by_job[longest] / 3600:.2f} CPU-hours",
+        f"total: {total / 3600:.1f} CPU-hours ({total:.0f} CPU-s) in {len(by_job)} "
+        "dataset jobs",
+        f"longest dataset job: {longest}, {_duration(by_job[longest])} on one core",
     ]
     for n in cores:
         wall = max(total / n, by_job[longest])
-        lines.append(f"wall time on {n} cores: about {wall / 3600:.1f} h")
+        lines.append(f"wall time on {n} cores: about {_duration(wall)}")
     if unknown:
         pairs = ", ".join(f"{c}/{m}" for c, m in sorted(unknown))
         lines.append(f"no estimate (no records, or a user's file): {pairs}")
     return "\n".join(lines), total
+
+
+def _duration(seconds):
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def main(argv=None):
