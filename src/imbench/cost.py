@@ -192,9 +192,6 @@ def records_from_results(results):
     """Records of every fitted cell of a finished run under ``results`` (a
     ``results/`` directory): each cell's share of its dataset job's time."""
     import pandas as pd
-    import pyarrow.parquet as pq
-
-    from imbench.io import META_KEY
 
     records = []
     for benchmark in sorted(
@@ -202,10 +199,10 @@ def records_from_results(results):
     ):
         dataset = benchmark.stem
         cpu = float(pd.read_csv(benchmark, sep="\t")["s"].iloc[-1])
-        info = _meta(Path(results, "metrics", f"{dataset}.parquet"), pq, META_KEY)
+        info = _meta(Path(results, "metrics", f"{dataset}.parquet"))
         cells = []
         for path in sorted(Path(results, "predictions", dataset).glob("*/*.parquet")):
-            meta = _meta(path, pq, META_KEY)
+            meta = _meta(path)
             if meta["status"] != "ok" or meta.get("view_of"):
                 continue
             seconds = sum(
@@ -236,8 +233,13 @@ def records_from_results(results):
     return records
 
 
-def _meta(path, pq, key):
-    return json.loads(pq.read_schema(path).metadata[key])
+def _meta(path):
+    """The JSON record imbench keeps in a Parquet file's schema."""
+    import pyarrow.parquet as pq
+
+    from imbench.io import META_KEY
+
+    return json.loads(pq.read_schema(path).metadata[META_KEY])
 
 
 def estimate(plan, model, widths):
@@ -350,7 +352,9 @@ def main(argv=None):
         write_records(local, args.record)
         print(f"imbench-cost: {len(local)} records written to {args.record}")
         return
-    schema = Path(__file__).parents[2] / "workflow" / "schemas" / "config.schema.yaml"
+    schema = Path("workflow", "schemas", "config.schema.yaml")  # run from the repo
+    if not schema.exists():  # or from anywhere, with imbench installed editable
+        schema = Path(__file__).parents[2] / schema
     try:
         plan = build_plan(load_yaml(args.configfile), schema)
     except (ConfigError, OSError) as error:
