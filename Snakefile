@@ -19,6 +19,10 @@ include: "workflow/rules/analysis.smk"
 include: "workflow/rules/publish.smk"
 
 
+onstart:
+    check_fits()
+
+
 onsuccess:
     summary, failed = failure_summary(TABLES["cells"])
     if failed:

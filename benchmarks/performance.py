@@ -140,6 +140,35 @@ def cell_seconds(workdir):
     return seconds
 
 
+RELATIVE_LIMIT = 5.0  # a method dearer than this many baselines is flagged
+
+
+def relative_costs(seconds):
+    """Rows of the relative-cost table: each classifier's methods, their fit and
+    predict seconds summed over the datasets, and that against the baseline's on
+    the same datasets, flagged above ``RELATIVE_LIMIT``. A regression such as
+    scikit-learn 1.9's weighted binning (gradient boosting's class weights at 18x
+    its baseline) shows here before it shows in the wall time."""
+    totals = collections.defaultdict(float)
+    for cell, (fit, predict) in seconds.items():
+        _, classifier, method = cell.split("/")
+        totals[classifier, method] += fit + predict
+    rows = []
+    for (classifier, method), total in sorted(totals.items()):
+        baseline = totals.get((classifier, "baseline"))
+        ratio = total / baseline if baseline else math.nan
+        rows.append(
+            {
+                "classifier": classifier,
+                "method": method,
+                "seconds": f"{total:.1f}",
+                "x baseline": f"{ratio:.2f}",
+                "flag": f"above {RELATIVE_LIMIT:g}x" if ratio > RELATIVE_LIMIT else "",
+            }
+        )
+    return rows
+
+
 def fit_seconds(workdir):
     """Sum of the fit, validation-fit and predict times stored with the predictions."""
     return sum(fit + predict for fit, predict in cell_seconds(workdir).values())
@@ -237,6 +266,142 @@ def large_grid(config):
         big["datasets"]["synthetic"]["seeds"] = min(seeds, 1000)
 
 
+# (rows, features, imbalance ratio) of a dozen KEEL sets (glass1, ecoli3, yeast4,
+# abalone19, page-blocks0, pima, vehicle0, car-good, new-thyroid1, ecoli1, haberman,
+# segment0): the shape of a real collection's run, made offline
+COLLECTION_SHAPES = [
+    (214, 9, 1.8),
+    (336, 7, 8.6),
+    (1484, 8, 28.1),
+    (4174, 8, 129.4),
+    (5472, 10, 8.8),
+    (768, 8, 1.9),
+    (846, 18, 3.3),
+    (1728, 6, 24.0),
+    (215, 5, 5.1),
+    (336, 7, 3.4),
+    (306, 3, 2.8),
+    (2308, 19, 6.0),
+]
+COLLECTION_SAMPLERS = [
+    "random_oversample",
+    "random_undersample",
+    "smote",
+    "adasyn",
+    "borderline_smote",
+    "smote_tomek",
+]
+
+
+def collection_config(workdir):
+    """A config of a dozen user files shaped like KEEL sets (written under
+    ``workdir``/data), logistic regression with the baseline and six samplers, 5x2
+    CV and no tuned thresholds: issue #29's run, whose analyses cost more than its
+    fits."""
+    from sklearn.datasets import make_classification
+
+    files = []
+    for i, (rows, features, ratio) in enumerate(COLLECTION_SHAPES):
+        X, y = make_classification(
+            rows,
+            features,
+            n_informative=max(2, features // 2),
+            n_redundant=0,
+            weights=[ratio / (1 + ratio)],
+            flip_y=0,
+            random_state=i,
+        )
+        path = Path(workdir, "data", f"set{i:02d}.csv")
+        path.parent.mkdir(exist_ok=True)
+        columns = ",".join(f"f{j}" for j in range(features))
+        rows_text = "\n".join(
+            ",".join(f"{v:.5g}" for v in x) + f",{t}" for x, t in zip(X, y, strict=True)
+        )
+        path.write_text(f"{columns},y\n{rows_text}\n")
+        files.append({"name": f"set{i:02d}", "path": str(path), "target": "y"})
+    return {
+        "seed": "collection",
+        "positive_rates": [0.5],
+        "datasets": {"files": files},
+        "cv": {"folds": 5, "repeats": 2},
+        "thresholds": {"strategy": "none", "cost_ratios": [1, 10]},
+        "classifiers": {
+            "logistic_regression": {"methods": ["baseline", *COLLECTION_SAMPLERS]}
+        },
+        "methods": {name: {} for name in ["baseline", *COLLECTION_SAMPLERS]},
+    }
+
+
+def collection_measurements(workdir, n):
+    """Rows for ``collection_config``'s run at ``n`` cores: its wall time, when the
+    dataset jobs were done, the analysis phase and each analysis rule, and a rerun
+    whose cells all come from the cache."""
+    (workdir / "config" / "collection.yaml").write_text(
+        yaml.safe_dump(collection_config(workdir))
+    )
+    wall, _, to_metrics = pipeline(workdir, "config/collection.yaml", n)
+    jobs = job_benchmarks(workdir)
+    rerun = snakemake(
+        workdir,
+        "config/collection.yaml",
+        "--cores",
+        str(n),
+        "--forcerun",
+        "cross_validate",
+    )
+    rows = [
+        row(f"12 user files (KEEL shapes): cold run, --cores {n}", f"{wall:.0f} s"),
+        row("12 user files: dataset jobs done after", f"{to_metrics:.0f} s"),
+        row(
+            "12 user files: analysis phase (last metrics file to the run's end)",
+            f"{wall - to_metrics:.0f} s",
+            "≤ 15 s",
+        ),
+        row("12 user files: rerun, every cell from the cache", f"{rerun:.0f} s"),
+    ]
+    analyses = jobs[jobs["rule"] == "analysis"].sort_values("job")
+    for record in analyses.itertuples():
+        rows.append(row(f"12 user files: {record.job}", f"{record.seconds:.1f} s"))
+    return rows
+
+
+def verdict_costs(sizes=(15, 110), repeats=20):
+    """Rows: the milliseconds of one practical verdict (the Bayesian signed-rank
+    test's probabilities, ``stats.practical_probabilities``) over ``sizes``
+    instances, against baycomp's ``SignedRankTest`` with the same draws; the draws
+    are made once per number of instances and not counted (they are shared)."""
+    import numpy as np
+    from baycomp import SignedRankTest
+
+    from imbench import stats
+
+    rows = []
+    for n in sizes:
+        gains = np.random.default_rng(n).normal(0.005, 0.02, size=n)
+        stats.posterior_draws(n)  # drawn once per n, for every verdict
+        start = time.perf_counter()
+        for _ in range(repeats):
+            stats.practical_probabilities(gains, 0.01)
+        ours = (time.perf_counter() - start) / repeats * 1000
+        start = time.perf_counter()
+        SignedRankTest.probs(
+            np.zeros(n),
+            gains,
+            0.01,
+            nsamples=stats.POSTERIOR_SAMPLES,
+            random_state=stats.posterior_seed(n),
+        )
+        theirs = (time.perf_counter() - start) * 1000
+        rows.append(
+            row(
+                f"a verdict over {n} instances: imbench / baycomp",
+                f"{ours:.2f} ms / {theirs:.0f} ms",
+                "≤ 2 ms" if n <= 15 else "",
+            )
+        )
+    return rows
+
+
 def with_samples(config, n_samples, seeds=None):
     """``config`` with ``n_samples`` rows per synthetic instance (and ``seeds``
     instances per rate, if given)."""
@@ -264,9 +429,11 @@ def machine():
 
 
 def default_measurements(workdir, config_path, config, n, scratch):
-    """The table's rows for ``config``: ideal, walls, loop, no-op, dry run, RSS."""
+    """The table's rows for ``config`` (ideal, walls, loop, no-op, dry run, RSS),
+    and the relative-cost table's (``relative_costs``, from the run at one core)."""
     wall_1, _, _ = pipeline(workdir, config_path, 1)
     fits_1 = fit_seconds(workdir)
+    relative = relative_costs(cell_seconds(workdir))  # each job had a core to itself
     estimated, measured = cost_check(workdir, config_path)
     wall_n, runnable, to_metrics = pipeline(workdir, config_path, n)
     fits_n = fit_seconds(workdir)
@@ -279,7 +446,7 @@ def default_measurements(workdir, config_path, config, n, scratch):
     (workdir / "config" / "large.yaml").write_text(yaml.safe_dump(big))
     clean(workdir)
     dry_run = snakemake(workdir, "config/large.yaml", "--dry-run")
-    return [
+    return relative, [
         row("jobs with a benchmark record", len(jobs)),
         row(f"ideal: in-job fit + predict time / {n} cores", f"{ideal:.0f} s"),
         row(
@@ -296,6 +463,11 @@ def default_measurements(workdir, config_path, config, n, scratch):
         row(
             f"pipeline wall to the last metrics file (the loop's work), --cores {n}",
             f"{to_metrics:.0f} s",
+        ),
+        row(
+            f"analysis phase (last metrics file to the run's end), --cores {n}",
+            f"{wall_n - to_metrics:.0f} s ({(wall_n - to_metrics) / wall_n:.0%})",
+            "≤ 20% of the run",
         ),
         row(f"loop wall (joblib, {n} processes)", f"{loop_wall:.0f} s"),
         row("overhead (pipeline - ideal)", f"{wall_n - ideal:.0f} s"),
@@ -337,7 +509,7 @@ def cost_check(workdir, config_path):
     from imbench.cost import (
         RECORDS,
         CostModel,
-        dataset_widths,
+        dataset_shapes,
         estimate,
         read_records,
         records_from_results,
@@ -345,12 +517,12 @@ def cost_check(workdir, config_path):
         write_records,
     )
 
-    measured = records_from_results(workdir / "results")
+    measured, _ = records_from_results(workdir / "results")
     target = REPO / "benchmarks" / "records" / f"{Path(config_path).stem}.csv"
     target.parent.mkdir(exist_ok=True)
     write_records(measured, target)
     plan = build_plan(load_yaml(workdir / config_path), SCHEMA, base_dir=workdir)
-    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_widths(plan))
+    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_shapes(plan))
     return summary(cells)[1], sum(r["cpu_seconds"] for r in measured)
 
 
@@ -377,11 +549,15 @@ def main():
     parser.add_argument("--output", default=str(REPO / "docs" / "performance.md"))
     args = parser.parse_args()
     config = yaml.safe_load((REPO / args.config).read_text())
-    rows, n = [], args.cores
+    rows, relative, n = [], [], args.cores
     with tempfile.TemporaryDirectory() as scratch:
         workdir = scratch_workflow(Path(scratch) / "workflow")
         if not args.only_extra:
-            rows += default_measurements(workdir, args.config, config, n, scratch)
+            relative, rows = default_measurements(
+                workdir, args.config, config, n, scratch
+            )
+            rows += collection_measurements(workdir, n)
+            rows += verdict_costs()
         walls = {}
         for n_samples in args.growth:
             (workdir / "config" / "growth.yaml").write_text(
@@ -422,6 +598,13 @@ def main():
                     )
                 )
     table = pd.DataFrame(rows).to_markdown(index=False)
+    if relative:
+        table += (
+            "\n\nEach method's fit and predict time against its classifier's "
+            "baseline on the same datasets (the run at --cores 1; flagged above "
+            f"{RELATIVE_LIMIT:g}x):\n\n"
+            + pd.DataFrame(relative).to_markdown(index=False)
+        )
     print(table)
     command = " ".join(["benchmarks/performance.py", *sys.argv[1:]])
     made = (
@@ -432,8 +615,8 @@ def main():
     write_section(Path(args.output), 1 if args.only_extra else 0, made)
 
 
-# the report's sections: this script writes the first two; the cost model's comes
-# from imbench-cost runs and is kept as it is
+# the report's sections: this script writes the first two; the cost model's (from
+# imbench-cost runs) and the hand-written ones after it are kept as they are
 SECTIONS = ("# Performance\n\n", "\n## Growth and scale\n\n", "\n## Cost model\n\n")
 
 

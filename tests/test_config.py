@@ -298,6 +298,14 @@ INVALID = [
     ("positive_rates", ["1%"], "positive_rates.0: '1%' is not of type 'number'"),
     ("thresholds.cost_ratios", [], "thresholds.cost_ratios: [] should be non-empty"),
     ("thresholds.cost_ratios", [-10], "thresholds.cost_ratios.0: -10 is less than"),
+    (
+        "thresholds.cost_ratios",
+        [1, 1.0000001],
+        "thresholds.cost_ratios.1: 1.0000001 has more than 6 significant digits; its "
+        "metric would be named expected_cost_1 as 1 is",
+    ),
+    ("thresholds.cost_ratios", [10, 10.0000001], "10.0000001 has more than 6"),
+    ("thresholds.cost_ratios", [0.1234567], "0.1234567 has more than 6"),
     ("thresholds.holdout_fraction", 1.0, "thresholds.holdout_fraction: 1.0 is"),
     ("seed", [1], "seed: [1] is not of type 'string', 'integer'"),
     ("datasets.synthetic.seeds", 0, "datasets.synthetic.seeds: 0 is less than"),
@@ -308,6 +316,22 @@ INVALID = [
     ("methods.smote", "yes", "methods.smote: 'yes' is not of type 'object'"),
     ("classifiers", {}, "classifiers: {} should be non-empty"),
     ("positive_rates", [float("nan")], "positive_rates.0: nan is not a finite number"),
+    (
+        "classifiers.logistic_regression.params",
+        {1.5: float("nan")},  # YAML's {1.5: .nan}
+        "classifiers.logistic_regression.params.1.5: nan is not a finite number",
+    ),
+    (
+        "classifiers.logistic_regression.params",
+        {None: float("nan")},  # YAML's {null: .nan}
+        "classifiers.logistic_regression.params.None: nan is not a finite number",
+    ),
+    (
+        "thresholds",
+        {"strategy": "holdout", "holdout_fraction": 0.001},
+        "minority samples in a training fold, fewer than the 1000 a holdout of "
+        "thresholds.holdout_fraction = 0.001 needs to hold one",
+    ),
     ("datasets.synthetic.seeds", 10**6, "seeds: 1000000 is greater than the maximum"),
     ("classifiers.logistic_regression.methods", [], "methods: [] should be non-empty"),
     (
@@ -468,3 +492,47 @@ def test_class_weights_with_integer_keys_reach_the_estimator(test_config):
     assert params == {"class_weight": {"0": 1, "1": 10}}  # JSON, as jobs get it
     model = CLASSIFIERS["logistic_regression"].build(params)
     assert model.get_params()["class_weight"] == {0: 1, 1: 10}
+
+
+def test_parameters_refused_only_when_fitting_are_a_config_error(test_config):
+    config = copy.deepcopy(test_config)
+    plan_of(config).check_fits()  # the test config's classifiers fit
+    params = {"solver": "lbfgs", "penalty": "l1"}  # each value valid on its own
+    config["classifiers"]["logistic_regression"]["params"] = params
+    with pytest.raises(ConfigError, match="refused when fitting") as raised:
+        plan_of(config).check_fits()
+    assert str(raised.value).startswith("classifiers.logistic_regression.params: ")
+
+
+def test_a_dataset_jobs_memory_grows_with_its_data(test_config, tmp_path):
+    """A 1,000,000-row job at the old fixed 2000 MB per process was killed. The
+    request follows rows x features (generated data) or the file's size, with twice
+    the measured peak's room (docs/performance.md, "Memory": about 330 MB and 7.4
+    times the features' size, the dearest classifier measured)."""
+    config = copy.deepcopy(test_config)
+    config["datasets"]["synthetic"].update(n_samples=1_000_000, n_features=20)
+    config["datasets"]["files"][0]["path"] = str(big_csv(tmp_path))
+    plan = plan_of(config)
+    large_mb = plan.job_memory_mb("synthetic-r0.1-s0", threads=1)
+    assert large_mb >= 2 * measured_peak_mb(1_000_000 * 20 * 8 / 2**20)
+    assert plan.job_memory_mb("synthetic-r0.1-s0", threads=2) == 2 * large_mb
+    small = plan_of(test_config)
+    assert small.job_memory_mb("synthetic-r0.1-s0", threads=1) < large_mb
+    users_mb = plan.job_memory_mb("file-customers", threads=1)
+    assert users_mb >= 2 * measured_peak_mb(200_000 * 6 * 8 / 2**20)
+    assert small.job_memory_mb("file-customers", threads=1) < users_mb
+
+
+def measured_peak_mb(data_mb):
+    """A dataset job's peak memory measured for ``data_mb`` of features."""
+    return 330 + 7.4 * data_mb
+
+
+def big_csv(tmp_path, rows=200_000):
+    """A user's file of ``rows`` rows and 6 columns (written as text, fast)."""
+    path = tmp_path / "big.csv"
+    row = "0.12345,-1.2345,2.34567,-0.98765,1.11111,churn\n"
+    path.write_text(
+        "feature_0,feature_1,feature_2,feature_3,feature_4,outcome\n" + row * rows
+    )
+    return path

@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from imbench.config import build_plan, load_yaml
 from imbench.cost import (
     RECORDS,
     CostModel,
-    dataset_widths,
+    dataset_shapes,
     estimate,
     read_records,
     summary,
@@ -94,16 +95,19 @@ def test_views_cost_nothing_and_unknown_pairs_are_named():
     assert model.seconds("mlp", "threshold_f1", 0.1, 2000, **at) == 0.0
     assert model.seconds("mlp", "smote", 0.1, 2000, **at) is None
     text, total = summary(
-        [("d", "mlp", "smote", 0.1, None), ("d", "mlp", "baseline", 0.1, 7.0)]
+        [
+            ("d", "mlp", "smote", 0.1, 2000, None),
+            ("d", "mlp", "baseline", 0.1, 2000, 7.0),
+        ]
     )
-    assert "no estimate" in text and "mlp/smote" in text and total == 7.0
+    assert "no estimate for mlp/smote (no records)" in text and total == 7.0
 
 
 def test_the_default_config_estimate_is_within_1_5x_of_its_measured_cost():
     """Shipped records (other runs than the default config's) against the default
     config's own measured run."""
     plan = build_plan(load_yaml(REPO / "config" / "config.yaml"), SCHEMA, base_dir=REPO)
-    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_widths(plan))
+    cells = estimate(plan, CostModel(read_records(RECORDS)), dataset_shapes(plan))
     _, estimated = summary(cells)
     measured = sum(r["cpu_seconds"] for r in read_records(MEASURED_DEFAULT))
     assert 1 / 1.5 <= estimated / measured <= 1.5, (estimated, measured)
@@ -152,3 +156,89 @@ def test_a_method_recorded_far_away_costs_what_it_did_relative_to_its_baseline()
     assert model.seconds(
         "logistic_regression", "smote", 0.1, 3000, **at
     ) == pytest.approx(3.0 * 1.5)  # within 2x of its own record: its own slope (1)
+
+
+def write_config(tmp_path, change):
+    config = load_yaml(REPO / "config" / "test.yaml")
+    config["datasets"]["files"][0]["path"] = str(REPO / "tests/data/customers.csv")
+    change(config)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def only_the_users_file(config):
+    config["datasets"] = {"files": config["datasets"]["files"]}
+
+
+def unrecorded(config):
+    """A user's file and a pair the shipped records do not hold."""
+    only_the_users_file(config)
+    config["classifiers"] = {"mlp": {"methods": ["adasyn"]}}
+    config["methods"] = {"adasyn": {}}
+
+
+def test_a_users_file_is_estimated_from_its_own_rows_and_rate(tmp_path):
+    result = imbench_cost(str(write_config(tmp_path, only_the_users_file)))
+    assert result.returncode == 0, result.stderr
+    assert "| logistic_regression | smote | 1 |" in result.stdout
+    assert "total: " in result.stdout and "in 1 dataset jobs" in result.stdout
+
+
+def test_pairs_without_records_are_named_not_a_crash(tmp_path):
+    result = imbench_cost(str(write_config(tmp_path, unrecorded)))
+    assert result.returncode == 0, result.stderr
+    assert "no estimate for mlp/adasyn (no records)" in result.stdout
+    assert "total: " not in result.stdout
+
+
+def test_a_config_smaller_than_the_records_says_it_is_extrapolated():
+    result = imbench_cost("config/test.yaml", "--results", "no-such-results")
+    assert result.returncode == 0, result.stderr
+    assert "extrapolated: " in result.stdout
+    assert "none from no-such-results/" in result.stdout
+
+
+def bad_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("seed: [unclosed\n")
+    return path
+
+
+def bad_file(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("a,outcome\n1,yes\n2,no\n3,maybe\n")
+
+    def change(config):
+        only_the_users_file(config)
+        config["datasets"]["files"][0].update(path=str(data), positive_label="yes")
+
+    return write_config(tmp_path, change)
+
+
+def offline_collection(tmp_path):
+    def change(config):
+        config["datasets"] = {
+            "imblearn": {
+                "names": ["ecoli"],
+                "cache_dir": str(tmp_path / "empty"),
+                "download": False,
+            }
+        }
+
+    return write_config(tmp_path, change)
+
+
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (bad_yaml, "expected ',' or ']'"),
+        (bad_file, "must have exactly two classes, found 3"),
+        (offline_collection, "'ecoli' is not in the cache"),
+    ],
+)
+def test_bad_input_is_one_line_without_a_traceback(tmp_path, make, message):
+    result = imbench_cost(str(make(tmp_path)))
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("imbench-cost: ") and message in line

@@ -218,6 +218,19 @@ def test_unreadable_and_leaking_files(tmp_path, name, content, message):
     assert repr(str(path)) in str(raised.value) and "\n" not in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    "label",
+    [[[0], [1], [0], [1]], [{"a": 1}, {"a": 2}, {"a": 1}, {"a": 2}]],
+    ids=["lists", "mappings"],
+)
+def test_a_parquet_target_of_lists_is_named(tmp_path, label):
+    path = tmp_path / "nested.parquet"
+    good_frame().assign(label=label).to_parquet(path)
+    with pytest.raises(DatasetError, match="'label' holds lists or mappings") as raised:
+        user_file(path, "label", 1)
+    assert "\n" not in str(raised.value)
+
+
 def test_a_directory_is_no_file(tmp_path):
     (tmp_path / "dir.csv").mkdir()
     with pytest.raises(DatasetError, match="cannot read"):

@@ -56,6 +56,7 @@ def run_cells(spec, tmp_path, cells, threads=1, classifier="logistic_regression"
         "dataset": tmp_path / "dataset.parquet",
         "predictions": tmp_path / "predictions",
         "metrics": tmp_path / "metrics.parquet",
+        "timings": tmp_path / "timings.json",
     }
     shutil.rmtree(outputs["predictions"], ignore_errors=True)  # as Snakemake does
     params = {
@@ -186,6 +187,25 @@ def test_job_pins_threads_and_logs_to_its_file(tmp_path):
     assert "ValueError: boom" in text and "job failed" in text
 
 
+def test_a_tables_digest_survives_parquet_and_sees_every_edit(tmp_path):
+    from imbench.io import table_digest, write_table_with_meta
+
+    table = pyarrow.table(
+        {"role": ["test", "validation"] * 3, "proba": np.linspace(0, 1, 6)}
+    )
+    path = tmp_path / "t.parquet"
+    write_table_with_meta(path, table, {"any": "record"})
+    read, _ = read_table_with_meta(path)
+    assert table_digest(read) == table_digest(table)
+    proba = table.column("proba").to_numpy().copy()
+    proba[3] = np.nextafter(proba[3], 1)  # the smallest edit of one value
+    edited = table.set_column(1, "proba", pyarrow.array(proba))
+    renamed = table.rename_columns(["role", "p"])
+    relabelled = table.set_column(0, "role", pyarrow.array(["test"] * 6))
+    digests = {table_digest(t) for t in (table, edited, renamed, relabelled)}
+    assert len(digests) == 4
+
+
 def test_dataset_metadata_is_readable_without_loading_data(tmp_path, imbalanced):
     path = tmp_path / "d.parquet"
     write_dataset(path, *imbalanced, {"source": "test"})
@@ -298,7 +318,34 @@ def cache_files(tmp_path):
     return sorted((tmp_path / "cache").glob("*.parquet"))
 
 
-@pytest.mark.parametrize("damage", ["swapped", "truncated", "not parquet"])
+def edit_probabilities(path):
+    """Rewrite an entry's ``proba`` as 1 - p, keeping its record: a valid file
+    with the right identity and the wrong values."""
+    table, meta = read_table_with_meta(path)
+    column = table.schema.get_field_index("proba")
+    flipped = pyarrow.array(1 - table.column("proba").to_numpy())
+    table = table.set_column(column, "proba", flipped)
+    table = table.replace_schema_metadata({b"imbench": json.dumps(meta)})
+    pq.write_table(table, path, compression="zstd")
+
+
+def flip_bytes(path, count=40):
+    """XOR ``count`` bytes in the middle of the entry's ``proba`` column chunk."""
+    row_group = pq.ParquetFile(path).metadata.row_group(0)
+    names = [row_group.column(i).path_in_schema for i in range(row_group.num_columns)]
+    chunk = row_group.column(names.index("proba"))
+    first = chunk.dictionary_page_offset or chunk.data_page_offset  # its first page
+    start = first + chunk.total_compressed_size // 2
+    data = bytearray(path.read_bytes())
+    for i in range(start, start + count):
+        data[i] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["swapped", "truncated", "not parquet", "values edited", "bytes flipped"],
+)
 def test_a_bad_cache_entry_is_discarded_and_refitted(spec, tmp_path, damage):
     cells = {"baseline": PARAMS, "smote": PARAMS}
     with job(tmp_path / "job.log"):
@@ -311,6 +358,10 @@ def test_a_bad_cache_entry_is_discarded_and_refitted(spec, tmp_path, damage):
         shutil.copyfile(entries["baseline"], smote)
     elif damage == "truncated":
         smote.write_bytes(smote.read_bytes()[:100])
+    elif damage == "values edited":
+        edit_probabilities(smote)
+    elif damage == "bytes flipped":
+        flip_bytes(smote)
     else:
         smote.write_text("not a parquet file")
     with job(tmp_path / "job.log"):
@@ -320,6 +371,18 @@ def test_a_bad_cache_entry_is_discarded_and_refitted(spec, tmp_path, damage):
     assert log.count("bad cache entry") == 1
     assert [c["method"] for c in second[1]["cells"]] == ["baseline", "smote"]
     pd.testing.assert_frame_equal(first[0], second[0])
+
+
+def test_predictions_that_are_not_probabilities_fail_their_cell(spec, tmp_path):
+    """A model whose probabilities are NaN or outside [0, 1] is a failed cell, not
+    scored and not cached."""
+    from imbench import cells
+
+    table = pyarrow.table({"proba": [0.2, float("nan")], "member_000": [0.1, 0.3]})
+    assert "proba holds values that are not" in cells.probability_problem(table)
+    table = pyarrow.table({"proba": [0.2, 0.4], "member_001": [0.1, 1.5]})
+    assert "member_001 holds" in cells.probability_problem(table)
+    assert cells.probability_problem(pyarrow.table({"proba": [0.0, 1.0]})) is None
 
 
 def test_outputs_are_copies_so_damaging_one_leaves_the_cache_intact(spec, tmp_path):

@@ -2,6 +2,7 @@
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -12,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+
+from imbench.steps import publish
 
 from .conftest import REPO
 
@@ -324,6 +327,28 @@ def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
         "('smoat' was unexpected)"
     ]
     assert not (workdir / "results").exists()
+
+
+def test_parameters_refused_only_when_fitting_stop_before_any_job(tmp_path):
+    """lbfgs with an l1 penalty passes scikit-learn's parameter checks and fails
+    every fit: a trial fit when the workflow starts says so in one line."""
+    workdir = copy_workflow(tmp_path)
+    config = yaml.safe_load((workdir / TEST_CONFIG).read_text())
+    config["classifiers"]["logistic_regression"]["params"] = {
+        "solver": "lbfgs",
+        "penalty": "l1",
+    }
+    (workdir / "config" / "l1.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--cores", "2", configfile="config/l1.yaml")
+    assert result.returncode == 1
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("imbench:")]
+    assert line == (
+        "imbench: config error: classifiers.logistic_regression.params: refused "
+        "when fitting (ValueError: Solver lbfgs supports only 'l2' or None "
+        "penalties, got l1 penalty.)"
+    )
+    assert "Traceback" not in result.stderr
+    assert not (workdir / "results" / "datasets").exists()
 
 
 def test_a_bad_user_file_stops_its_dataset_job_with_one_line(tmp_path):
@@ -654,6 +679,55 @@ def test_an_edited_user_file_reruns_its_dataset_and_refits_its_cells(runs, tmp_p
     assert same_tables(runs[2], workdir) != []
 
 
+def test_a_user_file_replaced_by_an_older_one_is_noticed(runs, tmp_path):
+    """A replacement with an older modification time (``cp -p``, ``rsync -a``, ``mv``
+    of an earlier download): the job is keyed on the file's content, not its time."""
+    import pandas as pd
+
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    data = workdir / "tests" / "data" / "customers.csv"
+    frame = pd.read_csv(data)
+    frame.loc[frame.index[:20], "outcome"] = "churn"  # 20 more positives at most
+    frame.to_csv(data, index=False)
+    os.utime(data, (946684800, 946684800))  # 2000-01-01: older than every output
+    planned = snakemake(workdir, "--dry-run")
+    assert job_counts(planned.stdout)["cross_validate"] == 1
+    result = snakemake(workdir, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    datasets = pd.read_csv(workdir / "results" / "tables" / "datasets.csv")
+    positives = datasets.set_index("dataset").loc["file-customers", "n_positive"]
+    assert positives == (frame["outcome"] == "churn").sum() > 36
+
+
+def imbench_cost(workdir):
+    return subprocess.run(
+        [sys.executable, "-m", "imbench.cost", TEST_CONFIG],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_cost_command_learns_from_a_run_and_says_what_it_used(runs, tmp_path):
+    """The run's records (a user's file among them) join the shipped ones; a rerun
+    whose cells came from the cache gives none, as its time is not its cells'."""
+    first = imbench_cost(runs[2])
+    assert first.returncode == 0, first.stderr
+    assert "records of 4 dataset jobs in results/" in first.stdout
+    assert "not used" not in first.stdout
+    workdir = tmp_path / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    rerun = snakemake(workdir, "--cores", "2", "--forcerun", "cross_validate")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    second = imbench_cost(workdir)
+    assert second.returncode == 0, second.stderr
+    assert "0 records of 0 dataset jobs in results/ (not used: 4 jobs with cells " in (
+        second.stdout
+    )
+
+
 def test_a_damaged_cache_is_refitted_to_the_same_tables(runs, tmp_path):
     """Cache entries swapped for another cell's, truncated and replaced by junk:
     each is discarded with one log line and refitted, and the tables come out
@@ -673,22 +747,78 @@ def test_a_damaged_cache_is_refitted_to_the_same_tables(runs, tmp_path):
     assert same_tables(runs[2], workdir) == []
 
 
-def test_publish_copies_the_results_with_what_made_them(runs):
-    workdir = runs[2]
-    result = snakemake(workdir, "--cores", "1", "publish")
+def tree_state(directory):
+    """Every file under ``directory`` with its bytes and modification time."""
+    return {
+        path: (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(Path(directory).rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(runs, tmp_path_factory):
+    """A finished run whose config is config/published.yaml, published with the
+    command the README gives, as written."""
+    workdir = tmp_path_factory.mktemp("published") / "workdir"
+    shutil.copytree(runs[2], workdir, symlinks=True)
+    shutil.copyfile(REPO / TEST_CONFIG, workdir / publish.CONFIG)
+    program, *args = shlex.split(publish.COMMAND)
+    assert program == "snakemake"
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    published = workdir / "docs" / "results"
-    results = workdir / "results"
-    assert (published / "findings.md").read_bytes() == (
+    return workdir
+
+
+def test_publish_copies_the_results_with_what_made_them(published):
+    target = published / "docs" / "results"
+    results = published / "results"
+    assert (target / "findings.md").read_bytes() == (
         results / "findings.md"
     ).read_bytes()
-    figures = sorted(p.relative_to(published) for p in published.rglob("*.png"))
+    figures = sorted(p.relative_to(target) for p in target.rglob("*.png"))
     assert Path("figures", "ratio_sweep", "roc_auc.png") in figures
     assert len(figures) == len(list(results.joinpath("figures").rglob("*.png")))
-    assert (published / "config.yaml").read_bytes() == (
-        workdir / TEST_CONFIG
-    ).read_bytes()
-    index = (published / "README.md").read_text()
+    assert (target / "config.yaml").read_bytes() == (REPO / TEST_CONFIG).read_bytes()
+    index = (target / "README.md").read_text()
     for figure in figures:
         assert f"]({figure.as_posix()})" in index
-    assert f"snakemake --cores 2 --configfile {TEST_CONFIG} publish" in index
+    assert f"Made by `{publish.COMMAND}`" in index
+    assert sorted(p.name for p in target.parent.iterdir()) == ["results"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--forcerun", "publish", "--configfile", TEST_CONFIG],
+        ["--configfile", TEST_CONFIG],
+        ["--configfile", "config/published.yaml", "--config", "seed=other"],
+        ["--configfile", "config/published.yaml", TEST_CONFIG],
+        [],  # the default config
+    ],
+)
+def test_a_refused_publish_runs_nothing_and_touches_nothing(published, args):
+    """Another config, or the published one changed by --config: refused with one
+    line while Snakemake plans, so no job reruns and docs/results/ stays."""
+    before = tree_state(published / "docs"), tree_state(published / "results")
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "publish", "--cores", "2", *args],
+        cwd=published,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    (line,) = [x for x in result.stderr.splitlines() if x.startswith("imbench: con")]
+    assert line.startswith("imbench: config error: publish:")
+    assert line.endswith(f"run: {publish.COMMAND}")
+    assert "Traceback" not in result.stderr
+    assert (tree_state(published / "docs"), tree_state(published / "results")) == (
+        before
+    )

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from imbench.classifiers import CLASSIFIERS
-from imbench.comparisons import gains_over
 from imbench.names import label
 from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
 from imbench.tables import instance_means
@@ -95,12 +94,12 @@ def _best(scores):
     return "baseline" if "baseline" in tied.index else tied.index[0]
 
 
-def decision_guide(metrics, metric, rule, equivalence):
+def decision_guide(metrics, metric, rule, sweep):
     """Per classifier and positive rate: the method that scored best on ``metric``,
     its gain over the baseline (paired by dataset instance, with its 95%
     t-interval), and whether the rule of thumb agrees with the practical verdicts of
-    ``equivalence`` (a ``stats.Equivalence``: the ratio sweep's verdicts, from
-    ``comparisons.gains_over``).
+    question 1 (``sweep``: the ratio sweep's table, ``comparisons.gains_over``, with
+    its ``metric`` column; empty when no baseline ran).
 
     ``judged`` is the method the evidence sentence is about (the advised one, or
     for advice to keep the baseline the method that came closest to beating it), and
@@ -109,10 +108,10 @@ def decision_guide(metrics, metric, rule, equivalence):
     """
     means = instance_means(metrics, metric, rule)
     sign = better_sign(metric)
-    gains = gains_over(metrics, metric, rule, equivalence)
+    verdicts = sweep[sweep["metric"] == label(metric, rule)] if len(sweep) else sweep
     verdicts_at = {
         key: cell.set_index("method")[VERDICT_COLUMNS]
-        for key, cell in gains.groupby(["classifier", "positive_rate"])
+        for key, cell in verdicts.groupby(["classifier", "positive_rate"])
     }
     no_verdicts = pd.DataFrame(columns=VERDICT_COLUMNS)
     rows = []

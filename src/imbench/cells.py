@@ -5,10 +5,11 @@ A cell's predictions are cached under a key of what its fit depends on: the cell
 its fit parameters, the data's values, the code that fits it (the fitting modules,
 and the code of its method and classifier only) and the package versions. A rerun
 refits only the cells whose key changed: editing a figure refits nothing, editing a
-method refits that method's cells. Every cache read checks that the file is readable
-and that the identity it records is the one looked up; a bad entry is logged,
-discarded and refitted. Outputs are copies, never links, so editing or truncating an
-output cannot reach the cache.
+method refits that method's cells. Every cache read checks that the file is readable,
+that the identity it records is the one looked up, that its values are the ones
+written (a checksum) and that its probabilities are probabilities; a bad entry is
+logged, discarded and refitted. Outputs are copies, never links, so editing or
+truncating an output cannot reach the cache.
 """
 
 import hashlib
@@ -34,6 +35,7 @@ from imbench.io import (
     META_KEY,
     atomic_path,
     read_table_with_meta,
+    table_digest,
     write_table_with_meta,
 )
 from imbench.methods import METHODS
@@ -78,31 +80,40 @@ def run_cell(X, y, identity, cache_dir, output, evaluation):
 
     ``evaluation`` holds ``rules`` (``ThresholdRule`` names), ``cost_ratios`` and
     ``grid_size``. Returns its metrics (None unless it ran), its status record with
-    the thresholds each rule chose per fold, and its fit seconds (None from the
-    cache).
+    the thresholds each rule chose per fold, and its fit's ``seconds`` and
+    ``cpu_seconds`` (None from the cache).
     """
     cached = Path(cache_dir) / f"{config_hash(identity)}.parquet"
-    found, seconds = read_cached(cached, identity), None
+    found, fit = read_cached(cached, identity), None
     if found is None:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         cell = [identity[key] for key in ("dataset", "classifier", "method", "params")]
         predictions, meta = fit_cell(X, y, *cell)
-        seconds = time.perf_counter() - start
+        fit = {
+            "seconds": time.perf_counter() - start,
+            "cpu_seconds": time.process_time() - cpu,
+        }
         table = pa.Table.from_pandas(predictions, preserve_index=False)
+        problem = probability_problem(table)
+        if problem and meta["status"] == "ok":
+            meta.update(status="failed", reason=f"the model's {problem}")
         target = cached if meta["status"] != "failed" else output
-        write_table_with_meta(target, table, {**meta, "identity": identity})
+        checksum = table_digest(table)
+        write_table_with_meta(
+            target, table, {**meta, "identity": identity, "checksum": checksum}
+        )
         found = read_table_with_meta(target)  # fitted or cached: scored the same
     table, meta = found
     if meta["status"] != "failed":
         copy(cached, output)
-    return score(table, meta, evaluation), meta, seconds
+    return score(table, meta, evaluation), meta, fit
 
 
 def run_view(baseline_output, method, params, output, evaluation):
     """The cell of a threshold method as a view of its baseline cell, whose
     predictions ``run_cell`` wrote to ``baseline_output`` (``imbench.views``):
     written to ``output`` with its own thresholds, then scored. Returns what
-    ``run_cell`` does, with no fit seconds."""
+    ``run_cell`` does, with no fit."""
     table, baseline = read_table_with_meta(baseline_output)
     criterion = METHODS[method].criterion(params)
     predictions = table.to_pandas()
@@ -129,20 +140,38 @@ def score(table, meta, evaluation):
 
 
 def read_cached(path, identity):
-    """``(table, meta)`` of the cache entry at ``path`` if it is readable and records
-    ``identity``, else None; a bad entry is logged on one line and deleted."""
+    """``(table, meta)`` of the cache entry at ``path`` if it is readable, records
+    ``identity``, holds the values it was written with and probabilities in [0, 1],
+    else None; a bad entry is logged on one line and deleted."""
     if not path.exists():
         return None
     try:
         recorded = json.loads(pq.read_schema(path).metadata[META_KEY])
         if recorded.get("identity") != identity:
             raise ValueError("it records another cell")
-        return read_table_with_meta(path)
+        table, meta = read_table_with_meta(path)
+        if meta.get("checksum") != table_digest(table):
+            raise ValueError("its values are not the ones written (checksum)")
+        problem = probability_problem(table)
+        if problem:
+            raise ValueError(f"its {problem}")
+        return table, meta
     except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
         log.warning("bad cache entry %s discarded and refitted: %s", path.name, reason)
         path.unlink(missing_ok=True)
         return None
+
+
+def probability_problem(table):
+    """What is wrong with a predictions table's probabilities (``proba`` and each
+    member's), or None when every one is a finite number in [0, 1]."""
+    for name in table.column_names:
+        if name == "proba" or name.startswith("member_"):
+            values = table.column(name).to_numpy()
+            if not np.all((values >= 0) & (values <= 1)):  # NaN fails both
+                return f"{name} holds values that are not probabilities in [0, 1]"
+    return None
 
 
 def copy(source, target):

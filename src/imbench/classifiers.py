@@ -79,6 +79,25 @@ class Classifier:
             params["class_weight"] = {int(label): w for label, w in weights}
         return self.factory(params, seed, threads)
 
+    def fit_refusal(self, params):
+        """Why the estimator refuses ``params`` when it fits (combinations its
+        parameter checks let through, such as lbfgs with an l1 penalty), in one
+        line; None when a fit on 40 random rows succeeds."""
+        import warnings
+
+        import numpy as np
+
+        X = np.random.default_rng(0).normal(size=(40, 3))
+        y = np.tile([0, 1, 0, 0], 10)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # convergence on 40 rows
+                self.build(params).fit(X, y)
+        except Exception as error:  # whatever the estimator raises is the answer
+            message = str(error).splitlines()[0] if str(error) else ""
+            return f"{type(error).__name__}: {message}"
+        return None
+
 
 def _logistic_regression(params, seed, threads):
     from sklearn.linear_model import LogisticRegression
@@ -93,9 +112,9 @@ def _random_forest(params, seed, threads):
 
 
 def _hist_gradient_boosting(params, seed, threads):
-    from sklearn.ensemble import HistGradientBoostingClassifier
+    from imbench.hist_gradient_boosting import HistGradientBoosting
 
-    return HistGradientBoostingClassifier(**params, random_state=seed)
+    return HistGradientBoosting(**params, random_state=seed)
 
 
 def _mlp(params, seed, threads):

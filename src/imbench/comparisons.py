@@ -58,9 +58,7 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
                     "sources": pooled_sources(group),
                     "baseline_value": wide[reference].mean(),
                     **paired_gain(gains),
-                    **equivalence.judge(
-                        gains, wide[reference], metric, rule, classifier, rate, method
-                    ),
+                    **equivalence.judge(gains, wide[reference], metric),
                 }
             )
     columns = [
@@ -197,7 +195,5 @@ def ensemble_gains(curves, metrics, metric, rule, references, equivalence):
                 "ensemble": values.mean(),
                 "reference": np.nanmean(other),
                 **paired_gain(gains),
-                **equivalence.judge(
-                    gains, other, metric, rule, classifier, rate, reference
-                ),
+                **equivalence.judge(gains, other, metric),
             }

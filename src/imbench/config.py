@@ -69,6 +69,7 @@ def _with_defaults(validator_class):
 
 ConfigValidator = _with_defaults(Draft202012Validator)
 SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong branch
+JOB_MB, DATA_COPIES = 2000, 20  # a dataset job's memory (Plan.job_memory_mb)
 
 
 def config_schema(schema_path):
@@ -96,10 +97,12 @@ def config_schema(schema_path):
 
 
 def _key(path):
-    """A config path as ``a.b.0``; odd keys (empty, spaces, control characters)
-    quoted, so the message stays one line."""
+    """A config path as ``a.b.0``; odd keys (empty, spaces, control characters,
+    numbers and nulls YAML reads as keys) quoted, so the message stays one line."""
     parts = [
-        str(part) if isinstance(part, int) or part.isidentifier() else repr(part)
+        str(part)
+        if isinstance(part, int) or (isinstance(part, str) and part.isidentifier())
+        else repr(part)
         for part in path
     ]
     return ".".join(parts) or "config"
@@ -193,6 +196,7 @@ class Plan:
     config: dict
     datasets: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)
+    data_bytes: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
     not_applicable: list = field(default_factory=list)
     rules: list = field(default_factory=list)
@@ -207,6 +211,13 @@ class Plan:
             key=lambda name: (self.rows[name] is None, self.rows[name] or 0, name),
         )
         return {name: rank for rank, name in enumerate(order)}
+
+    def job_memory_mb(self, dataset, threads):
+        """Memory a dataset job asks for: ``JOB_MB`` per process (imports, small
+        data) and ``DATA_COPIES`` copies of its features (generation, pipelines'
+        copies, resampled training sets; measured in docs/performance.md, "Memory")."""
+        data_mb = (self.data_bytes[dataset] or 0) / 2**20
+        return math.ceil(threads * (JOB_MB + DATA_COPIES * data_mb))
 
     def dataset_seed(self, dataset, purpose):
         """Seed of ``dataset``'s generation (``data``) or its folds (``cv``)."""
@@ -231,6 +242,18 @@ class Plan:
                 },
             }
         )
+
+    def check_fits(self):
+        """``ConfigError`` for classifier parameters that the estimator refuses only
+        when fitting: a fit on a tiny dataset per classifier, run when the workflow
+        starts (it imports scikit-learn, which planning does not)."""
+        for name in sorted({cell.classifier for cell in self.cells}):
+            params = self.config["classifiers"][name]["params"]
+            refusal = CLASSIFIERS[name].fit_refusal(params)
+            if refusal:
+                raise ConfigError(
+                    f"classifiers.{name}.params: refused when fitting ({refusal})"
+                )
 
     def rule_names(self):
         """Names of the threshold rules every cell is evaluated at."""
@@ -338,6 +361,19 @@ def _check_class_weights(config):
                 raise ConfigError(f"{where}.{label}: {weight!r} is not positive")
 
 
+def _check_cost_ratios(config):
+    """A cost ratio names its metric and rule (``expected_cost_10``) with at most six
+    significant digits: one with more would share its name with another ratio, or
+    be evaluated at the rounded ratio its name gives back."""
+    for i, ratio in enumerate(config["thresholds"]["cost_ratios"]):
+        if float(f"{ratio:g}") != ratio:
+            raise ConfigError(
+                f"thresholds.cost_ratios.{i}: {ratio!r} has more than 6 significant "
+                f"digits; its metric would be named {cost_metric(ratio)} as "
+                f"{ratio:g} is"
+            )
+
+
 def _check_unique_names(config):
     seen = set()
     for i, entry in enumerate(config["datasets"]["files"]):
@@ -398,6 +434,7 @@ def build_plan(config, schema_path, base_dir="."):
     """
     validate_schema(config, schema_path)
     _check_class_weights(config)
+    _check_cost_ratios(config)
     _check_unique_names(config)
     plan = Plan(config)
     plan.rules = plan_rules(
@@ -411,6 +448,7 @@ def build_plan(config, schema_path, base_dir="."):
     for spec in specs:
         plan.datasets[spec.name] = canonical(spec.record())
         plan.rows[spec.name] = spec.rows
+        plan.data_bytes[spec.name] = spec.data_bytes()
     _expand_cells(config, plan)
     config["tables"].setdefault("headline", plan.default_headline())
     _check_headline(config, plan)

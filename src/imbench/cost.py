@@ -1,12 +1,13 @@
 """Cost model: the CPU time a config will take, before it runs.
 
-Every cell that ran left a record: its share of its dataset job's time (the wall time
-of the job's ``benchmark:`` record, split over its cells by their fit and predict
-times, so making the data, imports, scoring and writing are counted) and the work it
-did. A job whose cells run in one process (datasets outnumber cores: every grid
-large enough to need a model) keeps one core busy, so its wall time is its CPU time;
-Snakemake's ``cpu_time`` is not used, as it is sampled every 30 s and misses up to
-that much of each job. The work of a cell is
+Every cell that ran left a record: its share of its dataset job's CPU time (the
+job's own measure, ``results/benchmarks/cross_validate/<dataset>.json``, split over
+its cells by their fits' CPU time, so making the data, imports, scoring and writing
+are counted) and the work it did. CPU time, unlike wall time, does not grow while a
+job waits for a core on a busy machine; Snakemake's ``cpu_time`` is not used, as it
+is sampled every 30 s and misses up to that much of each job. The shipped records
+(``cost_records.csv``) were measured so, on the machine ``docs/performance.md`` names.
+The work of a cell is
 
     fits  = folds x repeats x (1 + validation fits per fold, in training-fold units)
     size  = the model's size (trees, boosting iterations, network iterations x units)
@@ -127,6 +128,14 @@ class CostModel:
         """Whether records of this classifier and method exist."""
         return (classifier, method) in self.units
 
+    def recorded_rows(self, classifier, method):
+        """``(fewest, most)`` rows of this pair's records; None without any (or for
+        a view, which costs nothing)."""
+        if METHODS[method].is_view or not self.covers(classifier, method):
+            return None
+        rows = self.units[classifier, method]
+        return min(rows), max(rows)
+
     def seconds(self, classifier, method, rate, rows, fits, size, width):
         """Estimated CPU-seconds of one cell; None without records."""
         if METHODS[method].is_view:
@@ -190,47 +199,58 @@ def _interpolate(points, x, slope):
 
 def records_from_results(results):
     """Records of every fitted cell of a finished run under ``results`` (a
-    ``results/`` directory): each cell's share of its dataset job's time."""
-    import pandas as pd
-
-    records = []
-    for benchmark in sorted(
-        Path(results, "benchmarks", "cross_validate").glob("*.tsv")
-    ):
-        dataset = benchmark.stem
-        cpu = float(pd.read_csv(benchmark, sep="\t")["s"].iloc[-1])
-        info = _meta(Path(results, "metrics", f"{dataset}.parquet"))
-        cells = []
-        for path in sorted(Path(results, "predictions", dataset).glob("*/*.parquet")):
-            meta = _meta(path)
-            if meta["status"] != "ok" or meta.get("view_of"):
+    ``results/`` directory), each cell's share of its dataset job's CPU time, and
+    one line saying which jobs gave them. A job whose cells came partly from the
+    cache, or whose timings are missing (another imbench wrote it), gives none: its
+    time is not its cells'."""
+    records, used, skipped = [], 0, defaultdict(int)
+    for path in sorted(Path(results, "benchmarks", "cross_validate").glob("*.json")):
+        dataset = path.stem
+        try:
+            timings = json.loads(path.read_text())
+            info = _meta(Path(results, "metrics", f"{dataset}.parquet"))["dataset"]
+        except (OSError, ValueError, KeyError):
+            skipped["unreadable"] += 1
+            continue
+        cells = timings["cells"]
+        if any(cell["fit"] is None for cell in cells.values()):
+            skipped["cells from the cache"] += 1
+            continue
+        used += 1
+        total = sum(cell["fit"]["cpu_seconds"] for cell in cells.values()) or 1.0
+        for name, cell in sorted(cells.items()):
+            if cell["status"] != "ok":
                 continue
-            seconds = sum(
-                f["fit_time"] + f["validation_fit_time"] + f["predict_time"]
-                for f in meta["folds"]
-            )
-            cells.append((meta, seconds))
-        total = sum(seconds for _, seconds in cells)
-        for meta, seconds in cells:
+            meta = _meta(Path(results, "predictions", dataset, f"{name}.parquet"))
             fits, size, width = work(
-                meta["classifier"],
-                meta["method"],
-                meta["params"],
-                info["dataset"]["n_features"],
+                meta["classifier"], meta["method"], meta["params"], info["n_features"]
             )
+            share = cell["fit"]["cpu_seconds"] / total
             records.append(
                 {
                     "classifier": meta["classifier"],
                     "method": meta["method"],
-                    "rate": float(info["dataset"]["rate"]),
-                    "rows": float(info["dataset"]["n_samples"]),
+                    "rate": _rate(info),
+                    "rows": float(info["n_samples"]),
                     "fits": fits,
                     "size": float(size),
                     "width": float(width),
-                    "cpu_seconds": cpu * seconds / total,
+                    "cpu_seconds": timings["cpu_seconds"] * share,
                 }
             )
-    return records
+    note = f"{len(records)} records of {used} dataset jobs in {results}/"
+    if skipped:
+        note += (
+            " (not used: "
+            + ", ".join(f"{n} jobs with {why}" for why, n in sorted(skipped.items()))
+            + ")"
+        )
+    return records, note
+
+
+def _rate(info):
+    """A dataset's positive rate: its target, or its own for a user's file."""
+    return float(info["rate"] if info["rate"] is not None else info["realized_rate"])
 
 
 def _meta(path):
@@ -242,75 +262,103 @@ def _meta(path):
     return json.loads(pq.read_schema(path).metadata[META_KEY])
 
 
-def estimate(plan, model, widths):
-    """One row per planned cell: ``dataset, classifier, method, rate, seconds``
-    (None without records or rows); ``widths`` gives each dataset's features."""
+def estimate(plan, model, shapes):
+    """One row per planned cell: ``dataset, classifier, method, rate, rows,
+    seconds`` (None without records); ``shapes`` gives each dataset's ``rows``,
+    ``width`` and ``rate`` (``dataset_shapes``)."""
     rows = []
     for cell in plan.cells:
-        spec, n = plan.datasets[cell.dataset], plan.rows[cell.dataset]
+        shape = shapes[cell.dataset]
         fits, size, width = work(
+            cell.classifier, cell.method, plan.fit_params(cell), shape["width"]
+        )
+        seconds = model.seconds(
             cell.classifier,
             cell.method,
-            plan.fit_params(cell),
-            widths[cell.dataset],
+            shape["rate"],
+            shape["rows"],
+            fits,
+            size,
+            width,
         )
-        seconds = None
-        if n is not None and spec["rate"] is not None:
-            seconds = model.seconds(
-                cell.classifier, cell.method, spec["rate"], n, fits, size, width
-            )
-        rows.append((cell.dataset, cell.classifier, cell.method, spec["rate"], seconds))
+        row = (cell.dataset, cell.classifier, cell.method, shape["rate"], shape["rows"])
+        rows.append((*row, seconds))
     return rows
 
 
-def dataset_widths(plan):
-    """Features of each planned dataset: from the config for synthetic data, else
-    from the data itself."""
+def dataset_shapes(plan):
+    """Rows, features and positive rate of each planned dataset: from the config
+    where it says (synthetic data), else from the data itself."""
     from imbench import sources
 
-    widths = {}
+    shapes = {}
     for name, spec in plan.datasets.items():
         if spec["kind"] == "synthetic":
-            widths[name] = spec["generator"]["n_features"]
+            width, rate = spec["generator"]["n_features"], spec["rate"]
+            shapes[name] = {"rows": plan.rows[name], "width": width, "rate": rate}
         else:
-            X, _, _ = sources.load(spec, plan.splits())
-            widths[name] = X.shape[1]
-    return widths
+            X, y, _ = sources.load(spec, plan.splits())
+            rate = spec["rate"] if spec["rate"] is not None else float(y.mean())
+            shapes[name] = {"rows": len(y), "width": X.shape[1], "rate": rate}
+    return shapes
 
 
-def summary(cells, cores=(2, 8, 32, 128)):
+def summary(cells, model=None, cores=(2, 8, 32, 128)):
     """The report ``imbench-cost`` prints: CPU-hours per classifier and method, the
-    longest cell and dataset job, and the wall time on ``cores`` cores."""
+    longest cell and dataset job, the wall time on ``cores`` cores, the pairs it
+    cannot estimate, and the cells whose rows lie outside the records of their pair
+    (``model``'s), whose estimate is extrapolated. Returns it and the total CPU-s."""
     by_pair, by_job, unknown = defaultdict(list), defaultdict(float), set()
-    for dataset, classifier, method, _rate, seconds in cells:
+    outside = defaultdict(list)
+    for dataset, classifier, method, _rate, rows, seconds in cells:
         if seconds is None:
             unknown.add((classifier, method))
             continue
         by_pair[classifier, method].append(seconds)
         by_job[dataset] += seconds
+        recorded = model.recorded_rows(classifier, method) if model else None
+        if recorded and not recorded[0] <= rows <= recorded[1]:
+            outside[recorded].append(rows)
     total = sum(by_job.values())
-    lines = [
-        "| classifier | method | cells | CPU-hours | longest cell |",
-        "|---|---|---:|---:|---:|",
-    ]
+    lines = []
+    if by_pair:
+        lines += [
+            "| classifier | method | cells | CPU-hours | longest cell |",
+            "|---|---|---:|---:|---:|",
+        ]
     for (classifier, method), seconds in sorted(by_pair.items()):
         lines.append(
             f"| {classifier} | {method} | {len(seconds)} | "
             f"{sum(seconds) / 3600:.2f} | {max(seconds):.0f} s |"
         )
-    longest = max(by_job, key=by_job.get)
-    lines += [
-        "",
-        f"total: {total / 3600:.1f} CPU-hours ({total:.0f} CPU-s) in {len(by_job)} "
-        "dataset jobs",
-        f"longest dataset job: {longest}, {_duration(by_job[longest])} on one core",
-    ]
-    for n in cores:
-        wall = max(total / n, by_job[longest])
-        lines.append(f"wall time on {n} cores: about {_duration(wall)}")
+    if by_job:
+        longest = max(by_job, key=by_job.get)
+        lines += [
+            "",
+            f"total: {total / 3600:.1f} CPU-hours ({total:.0f} CPU-s) in "
+            f"{len(by_job)} dataset jobs",
+            f"longest dataset job: {longest}, {_duration(by_job[longest])} on one core",
+        ]
+        for n in cores:
+            wall = max(total / n, by_job[longest])
+            lines.append(f"wall time on {n} cores: about {_duration(wall)}")
+    for (low, high), rows in sorted(outside.items()):
+        size = f"{min(rows):,.0f}" + (
+            f" to {max(rows):,.0f}" if max(rows) > min(rows) else ""
+        )
+        below = (
+            "; below them a job's fixed costs (imports, making the data, scoring) "
+            "dominate and are underestimated"
+            if min(rows) < low
+            else ""
+        )
+        lines.append(
+            f"extrapolated: {len(rows)} cells of {size} rows, outside their "
+            f"records' {low:,.0f} to {high:,.0f}{below}"
+        )
     if unknown:
         pairs = ", ".join(f"{c}/{m}" for c, m in sorted(unknown))
-        lines.append(f"no estimate (no records, or a user's file): {pairs}")
+        lines.append(f"no estimate for {pairs} (no records)")
     return "\n".join(lines), total
 
 
@@ -324,7 +372,10 @@ def _duration(seconds):
 
 def main(argv=None):
     """``imbench-cost``: print the cost model's estimate for a config."""
-    from imbench.config import ConfigError, build_plan, load_yaml
+    import yaml
+
+    from imbench.config import build_plan, load_yaml
+    from imbench.errors import ImbenchError
 
     parser = argparse.ArgumentParser(
         prog="imbench-cost", description="Estimate a config's CPU time before a run."
@@ -347,21 +398,30 @@ def main(argv=None):
         help="write the records of --results to CSV instead of estimating",
     )
     args = parser.parse_args(argv)
-    local = records_from_results(args.results) if Path(args.results).is_dir() else []
+    local, note = [], None
+    if Path(args.results).is_dir():
+        local, note = records_from_results(args.results)
     if args.record:
         write_records(local, args.record)
-        print(f"imbench-cost: {len(local)} records written to {args.record}")
+        print(f"imbench-cost: {note or 'no records'}; written to {args.record}")
         return
     schema = Path("workflow", "schemas", "config.schema.yaml")  # run from the repo
     if not schema.exists():  # or from anywhere, with imbench installed editable
         schema = Path(__file__).parents[2] / schema
+    shipped = read_records()
     try:
         plan = build_plan(load_yaml(args.configfile), schema)
-    except (ConfigError, OSError) as error:
-        raise SystemExit(f"imbench-cost: {error}") from None
-    model = CostModel([*read_records(), *local])
-    text, _ = summary(estimate(plan, model, dataset_widths(plan)))
+        shapes = dataset_shapes(plan)
+    except (ImbenchError, OSError, yaml.YAMLError) as error:
+        message = " ".join(str(error).split())  # YAML's errors span lines
+        raise SystemExit(f"imbench-cost: {args.configfile}: {message}") from None
+    model = CostModel([*shipped, *local])
+    text, _ = summary(estimate(plan, model, shapes), model)
     print(text)
+    print(
+        f"records: {len(shipped):,} shipped ({RECORDS.name}), each cell's share of its "
+        f"job's CPU time; {note or f'none from {args.results}/'}"
+    )
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 predictions, metrics."""
 
 import contextlib
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -41,6 +42,21 @@ def write_table_with_meta(path, table, meta):
     table = table.replace_schema_metadata({META_KEY: json.dumps(meta, sort_keys=True)})
     with atomic_path(path) as partial:
         pq.write_table(table, partial, compression="zstd")
+
+
+def table_digest(table):
+    """SHA-256 of a table's column names and values (not its metadata or how Arrow
+    stores them): the same for a table and what Parquet gives back of it, different
+    after any edit of a value."""
+    digest = hashlib.sha256()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        values = column.to_numpy()
+        digest.update(f"{name}\0{values.dtype}\0{len(values)}\0".encode())
+        if values.dtype == object:
+            digest.update("\0".join(map(str, values)).encode())
+        else:
+            digest.update(np.ascontiguousarray(values).data)
+    return digest.hexdigest()
 
 
 def read_table_with_meta(path):

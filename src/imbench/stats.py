@@ -7,6 +7,7 @@ Each dataset instance (its mean over folds) is one observation: instances are
 independent, folds are not.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -96,20 +97,21 @@ class Equivalence:
         key = rope_key(metric)
         return self.rope.get(key, DEFAULT_ROPE[key])
 
-    def judge(self, gains, reference, metric, *names):
+    def judge(self, gains, reference, metric):
         """The verdict on paired ``gains`` (positive = better) over instances whose
         reference scored ``reference``: the columns of ``VERDICT_COLUMNS``.
 
-        The Bayesian signed-rank test's posterior is sampled with a seed derived from
-        ``names`` (what is compared), so verdicts do not depend on job order. Fewer
-        than ``MIN_INSTANCES`` gains are undecided."""
+        The Bayesian signed-rank test's posterior is sampled from draws fixed by the
+        number of gains (``posterior_draws``), so a verdict depends on the gains
+        alone, never on job order or on what else was compared. Fewer than
+        ``MIN_INSTANCES`` gains are undecided."""
         gains = np.asarray(gains, dtype=float)
         if relative_rope(metric):
             scale = np.abs(np.asarray(reference, dtype=float))
             with np.errstate(divide="ignore", invalid="ignore"):
                 gains = np.where(scale > 0, gains / scale, np.nan)
         rope = self.width(metric)
-        probabilities = practical_probabilities(gains, rope, seed_from(metric, *names))
+        probabilities = practical_probabilities(gains, rope)
         enough = np.count_nonzero(~np.isnan(gains)) >= MIN_INSTANCES
         decided = [
             verdict
@@ -126,27 +128,101 @@ class Equivalence:
         }
 
 
-def practical_probabilities(gains, rope, seed):
+def practical_probabilities(gains, rope):
     """Posterior probabilities that the gains' true location is above ``rope``,
     inside ``[-rope, rope]`` or below ``-rope``: the Bayesian signed-rank test, a
     Dirichlet process over the instances' gains with a prior pseudo-observation at
-    zero (baycomp). NaN gains are left out; all NaN without any gain."""
-    from baycomp import SignedRankTest  # 0.5 s with matplotlib: only verdicts need it
-
+    zero (baycomp's ``SignedRankTest`` with ``posterior_seed(n)``: the same draws).
+    NaN gains are left out; all NaN without any gain."""
     gains = np.asarray(gains, dtype=float)
     gains = gains[~np.isnan(gains)]
     if not len(gains):
         return np.nan, np.nan, np.nan
     if np.abs(gains).max() < rope:  # every pairwise mean in the ROPE: no sampling
         return 0.0, 1.0, 0.0
-    worse, equivalent, better = SignedRankTest.probs(
-        np.zeros(len(gains)),
-        gains,
-        rope,
-        nsamples=POSTERIOR_SAMPLES,
-        random_state=seed,
+    worse, equivalent, better = signed_rank_probabilities(
+        gains, rope, posterior_draws(len(gains))
     )
-    return float(better), float(equivalent), float(worse)
+    return better, equivalent, worse
+
+
+PRIOR_WEIGHT = 0.5  # baycomp's weight of the pseudo-observation at zero
+
+
+def posterior_seed(n):
+    """The seed of the posterior draws of every comparison over ``n`` instances:
+    common random numbers, so that drawing costs once per ``n``, not per verdict."""
+    return seed_from("bayesian signed-rank test", n)
+
+
+@functools.lru_cache(maxsize=32)
+def posterior_draws(n):
+    """``POSTERIOR_SAMPLES`` Dirichlet weights of the zero pseudo-observation and
+    ``n`` gains, drawn as baycomp draws them (``RandomState(seed).dirichlet`` with
+    ``posterior_seed(n)``), so the probabilities are baycomp's for that seed; one row
+    per observation, one column per draw. Read only."""
+    weights = np.ones(n + 1)
+    weights[0] = PRIOR_WEIGHT
+    seed = posterior_seed(n)
+    draws = np.random.RandomState(seed).dirichlet(weights, POSTERIOR_SAMPLES)
+    draws = np.ascontiguousarray(draws.T)
+    draws.setflags(write=False)
+    return draws
+
+
+def signed_rank_probabilities(gains, rope, draws):
+    """``(P(worse), P(equivalent), P(better))`` of the Bayesian signed-rank test
+    (Benavoli et al. 2014) of ``gains`` under Dirichlet ``draws`` (one row per
+    observation: the zero pseudo-observation's weights, then each gain's; one column
+    per draw).
+
+    In each draw, the mass of the pairs of observations whose sum is below, within or
+    above twice the ROPE (half-weight on its edges) says which region the draw puts
+    the location in; a probability is the share of draws that put it there. baycomp
+    sums the pair matrix for each draw, O(draws x n**2) in a Python loop; with the
+    observations sorted, the pairs below a bound form a staircase, whose mass is a
+    sum over its steps of products of prefix sums: O(draws x n) in numpy. Written
+    here for that speed (docs/performance.md, "Verdicts"); tests/test_signed_rank.py
+    holds it to baycomp.
+    """
+    values = np.concatenate(([0.0], np.asarray(gains, dtype=float)))
+    order = np.argsort(values, kind="stable")
+    values, weights = values[order], draws[order]
+    sums = values[:, None] + values[None, :]  # rows non-decreasing: values sorted
+    prefix = np.zeros((len(values) + 1, weights.shape[1]))  # prefix[k]: k weights
+    for k, row in enumerate(weights):  # row by row: numpy's cumsum on axis 0 is slow
+        np.add(prefix[k], row, out=prefix[k + 1])
+
+    def staircase(ends):
+        """Per draw: the mass of the pairs (i, j) with j < ``ends[i]`` (``ends``
+        non-increasing in i): over each run of rows i in [a, b) sharing an end k,
+        the weight of those rows times that of the first k observations."""
+        mass = np.zeros(weights.shape[1])
+        starts = np.flatnonzero(np.diff(ends, prepend=-1))
+        for a, b in zip(starts, [*starts[1:], len(ends)], strict=True):
+            if ends[a]:
+                mass += prefix[ends[a]] * (prefix[b] - prefix[a])
+        return mass
+
+    def region(strictly, up_to_edge):  # the edge's pairs count half
+        return 0.5 * (staircase(strictly) + staircase(up_to_edge))
+
+    size = len(values)
+    below = region(
+        np.count_nonzero(sums < -2 * rope, axis=1),
+        np.count_nonzero(sums <= -2 * rope, axis=1),
+    )
+    above = 1.0 - region(  # the complement of the pairs below the upper bound
+        size - np.count_nonzero(sums >= 2 * rope, axis=1),
+        size - np.count_nonzero(sums > 2 * rope, axis=1),
+    )
+    equivalent = 1.0 - below - above
+    # the region of most mass, the first on ties (numpy's argmax, as baycomp)
+    worse = (below >= equivalent) & (below >= above)
+    better = ~worse & (above > equivalent)
+    shares = np.count_nonzero(worse), np.count_nonzero(better)
+    n = weights.shape[1]
+    return shares[0] / n, (n - shares[0] - shares[1]) / n, shares[1] / n
 
 
 def holm(p_values):

@@ -92,6 +92,13 @@ def read_result(path, remade_by):
         ) from error
 
 
+def read_result_table(path):
+    """An analysis's CSV table; empty where the analysis wrote a note instead
+    (``write_note``)."""
+    table = pd.read_csv(path)
+    return pd.DataFrame() if list(table.columns) == ["note"] else table
+
+
 def select(metrics, metric, rule=NO_RULE):
     """Rows of one metric at one threshold rule."""
     return metrics[(metrics["metric"] == metric) & (metrics["threshold_rule"] == rule)]

@@ -151,6 +151,7 @@ rule ranking:
 
 rule decision_guide:
     input:
+        unpack(sweep_verdicts),
         metrics=METRICS,
     output:
         csv=reported("results/tables/decision_guide.csv", "7. Decision guide"),
@@ -165,7 +166,6 @@ rule decision_guide:
         **ANALYSIS_RESOURCES,
     params:
         metrics=PLAN.scored_metrics(),
-        equivalence=PLAN.equivalence(),
     script:
         "../scripts/step.py"
 

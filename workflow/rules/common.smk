@@ -1,4 +1,3 @@
-import os
 import re
 import sys
 from collections import defaultdict
@@ -9,6 +8,7 @@ from snakemake.exceptions import WorkflowError
 from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
 from imbench.names import slug
 from imbench.runtime import cluster_cores, git_commit
+from imbench.steps import publish
 from imbench.status import config_warning, failure_summary
 
 SCHEMA = str(Path(workflow.basedir) / "workflow" / "schemas" / "config.schema.yaml")
@@ -65,6 +65,11 @@ def cell_params(wildcards):
     }
 
 
+def dataset_memory(wildcards, threads, attempt):
+    """A dataset job's mem_mb, from its data's size, doubled on each retry."""
+    return attempt * PLAN.job_memory_mb(wildcards.dataset, threads)
+
+
 JOB_PRIORITIES = PLAN.job_priorities()
 
 
@@ -111,6 +116,14 @@ ANALYSES = [
 ]
 
 
+def sweep_verdicts(wildcards):
+    """Question 1's table, whose verdicts the decision guide reads (when a baseline
+    ran, so that it exists)."""
+    if "baseline" not in METHODS_RUN:
+        return {}
+    return {"sweep": "results/tables/ratio_sweep.csv"}
+
+
 def findings_tables(wildcards):
     """The tables ``findings.md`` is written from (the ensembles' when they ran)."""
     tables = {
@@ -129,7 +142,13 @@ def findings_tables(wildcards):
 
 def published(wildcards):
     """What ``publish`` copies: every figure as PNG, the Markdown tables, the
-    findings and the provenance."""
+    findings and the provenance. Snakemake asks while it plans, so a run that may
+    not be published stops here, before any job."""
+    refused = publish.refusal(
+        workflow.configfiles, config_hash(PLAN.config), workflow.basedir, SCHEMA
+    )
+    if refused:
+        sys.exit(f"imbench: config error: publish: {refused}")
     figures = [path for path in ANALYSES if path.endswith(".pdf")]
     figures += ["results/figures/roc_curves.pdf", "results/figures/reliability.pdf"]
     tables = ["summary", "f1_averages", "ranking", "decision_guide", "cost_threshold"]
@@ -146,13 +165,17 @@ def published(wildcards):
     }
 
 
-PUBLISH_COMMAND = "snakemake --cores 2 --configfile {} publish".format(
-    os.path.relpath(workflow.configfiles[0]) if workflow.configfiles else "config.yaml"
-)
-
 _warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))
 if _warning:
     print(_warning, file=sys.stderr)
+
+
+def check_fits():
+    """Before the first job: classifier parameters refused only when fitting."""
+    try:
+        PLAN.check_fits()
+    except ConfigError as error:
+        sys.exit(f"imbench: config error: {error}")
 
 
 def provenance():

@@ -5,6 +5,7 @@ rule cross_validate:
         dataset="results/datasets/{dataset}.parquet",
         predictions=directory("results/predictions/{dataset}"),
         metrics="results/metrics/{dataset}.parquet",
+        timings="results/benchmarks/cross_validate/{dataset}.json",
     log:
         "results/logs/cross_validate/{dataset}.log",
     benchmark:
@@ -14,7 +15,7 @@ rule cross_validate:
         "../envs/imbench.yaml"
     threads: CELL_PROCESSES
     resources:
-        mem_mb=lambda wildcards, threads, attempt: 2000 * threads * attempt,
+        mem_mb=dataset_memory,
         runtime=lambda wildcards, attempt: 120 * attempt,
     params:
         spec=lambda wildcards: PLAN.datasets[wildcards.dataset],

@@ -1,12 +1,12 @@
-# `snakemake --configfile config/published.yaml publish`: the results of a finished
-# run, copied to docs/results/ for the project's repository.
+# `snakemake publish --cores 2 --configfile config/published.yaml`: the results of a
+# finished run, copied to docs/results/ for the project's repository. An action, not
+# a file: no output, so Snakemake runs it whenever it is asked for and never deletes
+# the committed results first.
 
 
 rule publish:
     input:
         unpack(published),
-    output:
-        directory=directory("docs/results"),
     log:
         "results/logs/publish.log",
     conda:
@@ -14,8 +14,9 @@ rule publish:
     resources:
         **ANALYSIS_RESOURCES,
     params:
-        configfile=workflow.configfiles[0] if len(workflow.configfiles) == 1 else None,
+        directory="docs/results",
+        configfiles=[str(path) for path in workflow.configfiles],
+        basedir=workflow.basedir,
         schema=SCHEMA,
-        command=PUBLISH_COMMAND,
     script:
         "../scripts/step.py"

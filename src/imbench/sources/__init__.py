@@ -9,6 +9,7 @@ is a module here, an entry in ``_registry`` and its schema keys.
 """
 
 import dataclasses
+import math
 
 from imbench.errors import ConfigError, DatasetError
 
@@ -35,32 +36,45 @@ class DatasetSpec:
         """What error messages name: the source, or a user's file."""
         return self.source
 
+    def data_bytes(self):
+        """The size of its features in memory, when known before loading; None for
+        data small enough not to matter or of unknown size."""
+        return None
+
     def record(self):
         """The spec as JSON-able data: what a job receives and its dataset records."""
         return {"kind": self.kind, **dataclasses.asdict(self)}
 
 
 def stratified_splits(config):
-    """``[key, n_splits]`` of every stratified split: the outer folds first, then those
-    made inside a training fold."""
+    """``[key, value]`` of every stratified split: the outer folds first, then the
+    split of a training fold (inner folds, or the holdout's fraction)."""
     splits = [["cv.folds", config["cv"]["folds"]]]
-    if config["thresholds"]["strategy"] == "inner_cv":
-        splits.append(["thresholds.inner_folds", config["thresholds"]["inner_folds"]])
+    thresholds = config["thresholds"]
+    if thresholds["strategy"] == "inner_cv":
+        splits.append(["thresholds.inner_folds", thresholds["inner_folds"]])
+    elif thresholds["strategy"] == "holdout":
+        splits.append(["thresholds.holdout_fraction", thresholds["holdout_fraction"]])
     return splits
 
 
 def minority_problem(minority, splits):
     """What is wrong when ``minority`` samples must be split stratified by ``splits``
-    (``[key, n_splits]`` pairs, the outer folds first), or None."""
+    (``stratified_splits``), or None: each fold, inner fold and holdout must hold at
+    least one."""
     (outer_key, folds), *inner = splits
     if minority < folds:
         return f"{minority} minority samples, fewer than {outer_key} = {folds}"
     in_training = minority - -(-minority // folds)  # the smallest training fold
-    for key, n_splits in inner:
-        if in_training < n_splits:
+    for key, value in inner:
+        if isinstance(value, int):  # inner folds
+            needed, what = value, f"{key} = {value}"
+        else:  # a holdout of this fraction
+            needed = math.ceil(round(1 / value, 9))
+            what = f"the {needed} a holdout of {key} = {value} needs to hold one"
+        if in_training < needed:
             return (
-                f"{in_training} minority samples in a training fold, fewer than "
-                f"{key} = {n_splits}"
+                f"{in_training} minority samples in a training fold, fewer than {what}"
             )
     return None
 

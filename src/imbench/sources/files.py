@@ -15,16 +15,25 @@ SUFFIXES = {".csv", ".parquet", ".pq"}
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Spec(DatasetSpec):
     """Column ``target`` of the file at ``path``; ``positive_label`` names the
-    positive class (None: the classes must be 0/1 or booleans)."""
+    positive class (None: the classes must be 0/1 or booleans). ``digest`` is the
+    file's SHA-256 when the run was planned: part of its job's parameters, so a file
+    replaced by another reruns its job whatever its modification time."""
 
     kind = "file"
 
     path: str
     target: str
     positive_label: str | int | bool | None = None
+    digest: str = ""
 
     def origin(self):
         return self.path
+
+    def data_bytes(self):
+        """From the file's size: a CSV value takes about the 8 bytes of a float64
+        (``-0.12345,``), Parquet compresses them to a quarter or more."""
+        size = Path(self.path).stat().st_size
+        return size if Path(self.path).suffix.lower() == ".csv" else 4 * size
 
 
 def expand(config, base_dir):
@@ -49,10 +58,21 @@ def expand(config, base_dir):
             path=str(path),
             target=entry["target"],
             positive_label=entry.get("positive_label"),
+            digest=file_digest(path),
         )
 
 
+def file_digest(path):
+    """SHA-256 of a file's bytes."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def load(spec):
+    if spec.digest and file_digest(spec.path) != spec.digest:
+        raise DatasetError(
+            f"{spec.path!r}: changed after the run was planned; run again"
+        )
     return read(spec.path, spec.target, spec.positive_label)
 
 
@@ -86,6 +106,10 @@ def read(path, target, positive_label=None):
     if target not in frame.columns:
         raise DatasetError(f"{where}: no target column {target!r}")
     labels = frame.pop(target)
+    if labels.map(lambda value: isinstance(value, list | dict | np.ndarray)).any():
+        raise DatasetError(
+            f"{where}: target column {target!r} holds lists or mappings, not labels"
+        )
     if labels.isna().any():
         raise DatasetError(f"{where}: target column {target!r} has missing values")
     classes = sorted(labels.unique().tolist(), key=str)

@@ -16,6 +16,9 @@ class Spec(DatasetSpec):
 
     generator: dict
 
+    def data_bytes(self):
+        return self.rows * self.generator["n_features"] * 8  # float64
+
 
 def expand(config, base_dir):
     """One instance per positive rate and generator seed."""

@@ -86,7 +86,7 @@ def _bayes_against_tuned(per_instance, keys, settings):
         rows[key] = {
             "bayes_gain_over_tuned": paired_gain(gains)["gain"],
             "n": len(group),
-            **equivalence.judge(gains, group["at_tuned"], metric, *key),
+            **equivalence.judge(gains, group["at_tuned"], metric),
         }
     columns = ["bayes_gain_over_tuned", "n", *VERDICT_COLUMNS]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis(

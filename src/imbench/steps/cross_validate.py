@@ -6,7 +6,9 @@ so a change to one method refits only that method, and a killed job resumes wher
 stopped. Cells run in ``threads`` processes of one thread each.
 """
 
+import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,7 +20,7 @@ from joblib import Parallel, delayed, parallel_config
 from imbench import sources
 from imbench.cells import cell_identity, data_digest, run_cell, run_view
 from imbench.evaluation import CELL_KEYS, FOLD_KEYS
-from imbench.io import write_dataset, write_table_with_meta
+from imbench.io import write_dataset, write_table_with_meta, write_text
 from imbench.methods import METHODS
 
 log = logging.getLogger("imbench")
@@ -31,7 +33,8 @@ def run(input, output, params, threads=1):
     ``classifier/method``), ``evaluation`` (``rules``, ``cost_ratios``,
     ``grid_size``), ``splits`` (the stratified splits the data must allow) and
     ``cache`` (the prediction cache's directory). ``output``: ``dataset``,
-    ``predictions`` (a directory) and ``metrics``."""
+    ``predictions`` (a directory), ``metrics`` and ``timings`` (what the job cost,
+    for the cost model: ``job_timings``)."""
     spec = params["spec"]
     X, y, info = sources.load(spec, params["splits"])
     log.info(
@@ -50,7 +53,7 @@ def run(input, output, params, threads=1):
         name: Path(output["predictions"]) / f"{name}.parquet"
         for name in params["cells"]
     }
-    started, shown, results = time.monotonic(), 0.0, []
+    started, shown, results, fits = time.monotonic(), 0.0, [], {}
     with parallel_config(backend="loky", inner_max_num_threads=1):
         cells = Parallel(n_jobs=threads, return_as="generator")(
             delayed(run_cell)(
@@ -63,9 +66,10 @@ def run(input, output, params, threads=1):
             )
             for name, cell_params in fitted.items()
         )
-        for metrics, meta, seconds in cells:  # in order, as they finish
-            _log_cell(meta, seconds)
+        for metrics, meta, fit in cells:  # in order, as they finish
+            _log_cell(meta, fit)
             results.append((metrics, meta))
+            fits[f"{meta['classifier']}/{meta['method']}"] = fit
             elapsed = time.monotonic() - started
             line = progress(len(results), len(fitted), elapsed)
             log.info(line)
@@ -107,6 +111,27 @@ def run(input, output, params, threads=1):
         pa.Table.from_pandas(metrics, preserve_index=False),
         {"dataset": info, "cells": statuses},
     )
+    timings = job_timings(fits, statuses, threads, time.monotonic() - started)
+    write_text(output["timings"], json.dumps(timings, indent=1, sort_keys=True))
+
+
+def job_timings(fits, statuses, threads, seconds):
+    """What this job cost: its CPU-seconds (this process since it started, imports
+    included, plus its workers' fits when cells ran in ``threads`` > 1 processes),
+    its wall ``seconds`` after the imports, the machine's load average, and each
+    fitted cell's status and fit (None: read from the cache). CPU time, unlike wall
+    time, does not grow while the job waits for a core on a busy machine."""
+    workers = sum(fit["cpu_seconds"] for fit in fits.values() if fit and threads > 1)
+    status = {f"{s['classifier']}/{s['method']}": s["status"] for s in statuses}
+    return {
+        "cpu_seconds": time.process_time() + workers,
+        "seconds": seconds,
+        "load_average": os.getloadavg()[0],
+        "cores": os.cpu_count(),
+        "cells": {
+            name: {"status": status[name], "fit": fit} for name, fit in fits.items()
+        },
+    }
 
 
 def progress(done, total, elapsed):
@@ -119,11 +144,11 @@ def progress(done, total, elapsed):
     )
 
 
-def _log_cell(meta, seconds):
+def _log_cell(meta, fit):
     for record in meta["folds"]:
         for note in record["adaptations"]:
             log.info("repeat %d fold %d: %s", record["repeat"], record["fold"], note)
-    how = f"fitted in {seconds:.1f} s" if seconds is not None else "from the cache"
+    how = f"fitted in {fit['seconds']:.1f} s" if fit else "from the cache"
     log.info(
         "%s/%s/%s: %s %s (%s)",
         *(meta[field] for field in CELL_KEYS),

@@ -1,42 +1,85 @@
 """Rule ``publish``: a finished run's figures (PNG), Markdown tables, findings,
 provenance and config, copied to ``docs/results/`` with an index page, so that the
-results committed with the project say what produced them."""
+results committed with the project say what produced them.
+
+Only ``config/published.yaml`` as written is published, and a refusal comes while
+Snakemake plans (``refusal``, from the rule's input function), before any job runs.
+The new results are written beside ``docs/results/`` and swapped in whole, so a
+publish that fails leaves the committed results as they were.
+"""
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 from imbench.config import ConfigError, build_plan, config_hash, load_yaml
 
+CONFIG = Path("config", "published.yaml")
+COMMAND = f"snakemake publish --cores 2 --configfile {CONFIG.as_posix()}"
+
+
+def refusal(configfiles, run_hash, basedir, schema):
+    """Why a run of ``configfiles`` (whose config hashes to ``run_hash``) may not be
+    published, in one line; None when it may."""
+    published = (Path(basedir) / CONFIG).resolve()
+    if [Path(path).resolve() for path in configfiles] != [published]:
+        given = ", ".join(os.path.relpath(path, basedir) for path in configfiles)
+        return (
+            f"only {CONFIG.as_posix()} is published, and this run's config is "
+            f"{given}; run: {COMMAND}"
+        )
+    if _hash(published, schema, basedir) != run_hash:
+        return (
+            f"--config changes {CONFIG.as_posix()}; the published results are the "
+            f"file's as written; run: {COMMAND}"
+        )
+    return None
+
 
 def run(input, output, params, threads=1):
     """``input``: ``figures`` and ``tables`` (lists of paths under ``results/``),
-    ``findings``, ``provenance``; ``output``: ``directory``; ``params``:
-    ``configfile`` (the one config file the run read), ``schema`` and
-    ``command`` (how to regenerate)."""
+    ``findings``, ``provenance``; ``params``: ``directory`` (where the results go),
+    ``configfiles`` (the run's), ``basedir`` (the workflow's) and ``schema``."""
     provenance = json.loads(Path(input["provenance"]).read_text())
-    configfile = params["configfile"]
-    if (
-        configfile is None
-        or _hash(configfile, params["schema"]) != provenance["config_hash"]
-    ):
-        raise ConfigError(
-            "publish: the run's config is not one config file as written (give "
-            "exactly one --configfile and no --config)"
-        )
-    target = Path(output["directory"])
-    target.mkdir(parents=True, exist_ok=True)
-    copied = [_copy(path, target) for path in [*input["tables"], input["findings"]]]
-    for path in input["figures"]:
-        copied.append(_copy(path, target))
-        _shrink(target / copied[-1])
-    shutil.copyfile(input["provenance"], target / "provenance.json")
-    shutil.copyfile(configfile, target / "config.yaml")
-    (target / "README.md").write_text(index(copied, provenance, params["command"]))
+    refused = refusal(
+        params["configfiles"],
+        provenance["config_hash"],
+        params["basedir"],
+        params["schema"],
+    )
+    if refused:
+        raise ConfigError(f"publish: {refused}")
+    target = Path(params["directory"])
+    staging = target.with_name(f".{target.name}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        copied = [_copy(p, staging) for p in [*input["tables"], input["findings"]]]
+        for path in input["figures"]:
+            copied.append(_copy(path, staging))
+            _shrink(staging / copied[-1])
+        shutil.copyfile(input["provenance"], staging / "provenance.json")
+        shutil.copyfile(params["configfiles"][0], staging / "config.yaml")
+        (staging / "README.md").write_text(index(copied, provenance, COMMAND))
+        replace_directory(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
-def _hash(configfile, schema):
-    return config_hash(build_plan(load_yaml(configfile), schema).config)
+def replace_directory(new, target):
+    """Put directory ``new`` in ``target``'s place: two renames, so ``target`` is
+    never missing or half-written for longer than between them."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _hash(configfile, schema, basedir):
+    return config_hash(build_plan(load_yaml(configfile), schema, basedir).config)
 
 
 def _copy(path, target):
