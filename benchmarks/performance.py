@@ -365,7 +365,7 @@ def collection_measurements(workdir, n):
     return rows
 
 
-def verdict_costs(sizes=(15, 110), repeats=20):
+def verdict_costs(sizes=(15, 110), repeats=200):
     """Rows: the milliseconds of one practical verdict (the Bayesian signed-rank
     test's probabilities, ``stats.practical_probabilities``) over ``sizes``
     instances, against baycomp's ``SignedRankTest`` with the same draws; the draws
