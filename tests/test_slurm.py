@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import TEST_CONFIG, copy_workflow
 from .slurm_cluster import OneNodeCluster
-from .test_workflow import TEST_CONFIG, copy_workflow
 
 # The README's command as written, with the account, the partition and (without
 # slurmdbd, sacct has no records) the status command filled in; no --cores, on a node
@@ -42,7 +42,7 @@ def run_snakemake(workdir, *args):
     )
 
 
-def test_slurm_run_matches_a_local_run(cluster, tmp_path):
+def test_slurm_run_matches_a_local_run(cluster, test_config_run, tmp_path):
     on_slurm = copy_workflow(tmp_path / "slurm")
     result = run_snakemake(on_slurm, *README_COMMAND)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -62,8 +62,7 @@ def test_slurm_run_matches_a_local_run(cluster, tmp_path):
     kept = list((on_slurm / ".snakemake" / "slurm_logs").rglob("*.log"))
     assert len(kept) == len(jobs)  # SLURM's logs of successful jobs are kept
 
-    local = copy_workflow(tmp_path / "local")
-    assert run_snakemake(local, "--cores", "2").returncode == 0
+    local = test_config_run
     tables = sorted((local / "results" / "tables").iterdir())
     assert tables
     for table in tables:

@@ -5,8 +5,9 @@ Since scikit-learn 1.9 the bin edges of a weighted fit (``class_weight`` or
 per edge: 255 sorts of every feature, which made ``class_weight`` cost 18x its baseline
 on the default config (scikit-learn PR #34248 fixes it upstream, in no release yet).
 ``HistGradientBoosting`` finds the same edges in one vectorised pass per feature: its
-bins, and so its models, are scikit-learn's bit for bit (tested), only sooner. Drop it
-once the installed scikit-learn has the fix.
+bins, and so its models, are scikit-learn's bit for bit (tested), only sooner. It
+extends private binning code, so ``pyproject.toml`` pins scikit-learn to 1.9; drop
+both once a release has the fix.
 """
 
 import numpy as np
