@@ -51,7 +51,7 @@ def test_probabilities_are_baycomps_from_the_same_draws(case):
     np.testing.assert_allclose(ours, theirs, atol=1 / SAMPLES)
 
 
-@pytest.mark.parametrize("n", [3, 15, 120])
+@pytest.mark.parametrize("n", [3, 15, 120, 200])
 def test_verdict_probabilities_equal_baycomps_at_full_size(n):
     """The verdicts' own draws (baycomp's with ``posterior_seed``) and sample count,
     up to 120 instances."""
