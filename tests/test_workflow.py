@@ -668,6 +668,7 @@ def test_an_edited_user_file_older_than_its_outputs_reruns_and_refits(runs, tmp_
     datasets = pd.read_csv(workdir / "results" / "tables" / "datasets.csv")
     positives = datasets.set_index("dataset").loc["file-customers", "n_positive"]
     assert positives == (frame["outcome"] == "churn").sum() > 36
+    assert same_tables(runs[2], workdir) != []
 
 
 def imbench_cost(workdir):
