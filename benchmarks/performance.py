@@ -209,11 +209,10 @@ def _loop_cell(X, y, dataset, cell, params, rules, cost_ratios, grid_size):
     from imbench.evaluation import evaluate_cell
     from imbench.fitting import fit_cell
 
-    predictions, meta = fit_cell(X, y, dataset, cell.classifier, cell.method, params)
-    if meta["status"] != "ok":
+    predictions, record = fit_cell(X, y, dataset, cell.classifier, cell.method, params)
+    if record.status != "ok":
         return None
-    folds = meta["folds"]
-    metrics, _ = evaluate_cell(predictions, folds, rules, cost_ratios, grid_size)
+    metrics, _ = evaluate_cell(predictions, record.folds, rules, cost_ratios, grid_size)
     return metrics.assign(
         dataset=dataset, classifier=cell.classifier, method=cell.method
     )
@@ -506,7 +505,7 @@ def cost_check(workdir, config_path):
     and their measured time in ``workdir``'s run at --cores 1, where each job has a
     core to itself; that run's records are written to benchmarks/records/."""
     from imbench.config import build_plan, load_yaml
-    from imbench.cost import (
+    from imbench.cpu_time import (
         RECORDS,
         CostModel,
         dataset_shapes,

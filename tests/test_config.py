@@ -488,7 +488,7 @@ def test_class_weights_with_integer_keys_reach_the_estimator(test_config):
     }
     plan = plan_of(config)
     cell = next(c for c in plan.cells if c.classifier == "logistic_regression")
-    params = plan.fit_params(cell)["classifier_params"]
+    params = plan.fit_params(cell).classifier_params
     assert params == {"class_weight": {"0": 1, "1": 10}}  # JSON, as jobs get it
     model = CLASSIFIERS["logistic_regression"].build(params)
     assert model.get_params()["class_weight"] == {0: 1, 1: 10}

@@ -1,8 +1,7 @@
-"""The documentation's lists of methods and classifiers are the registries'."""
+"""The documentation's lists of methods and classifiers are the registries', and the
+README stays a page a newcomer reads top to bottom."""
 
 import re
-
-import pytest
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
@@ -20,29 +19,29 @@ def section(path, heading):
     return text[start : start + following.start() if following else len(text)]
 
 
-def first_column_names(text):
-    """Every `name` in the first column of the Markdown tables in ``text``."""
+def test_the_documented_methods_are_the_registrys():
+    """The one methods table (config/README.md) names every method, once."""
+    text = section("config/README.md", "## `methods`")
     rows = [line for line in text.splitlines() if line.startswith("| `")]
-    return {name for row in rows for name in re.findall(r"`(\w+)`", row.split("|")[1])}
+    names = [n for row in rows for n in re.findall(r"`(\w+)`", row.split("|")[1])]
+    assert sorted(names) == sorted(METHODS)
 
 
-@pytest.mark.parametrize(
-    "path, heading",
-    [("README.md", "### Methods"), ("config/README.md", "## `methods`")],
-)
-def test_the_documented_methods_are_the_registrys(path, heading):
-    assert first_column_names(section(path, heading)) == set(METHODS)
-
-
-@pytest.mark.parametrize(
-    "path, heading, lead",
-    [
-        ("README.md", "### Methods", "Classifiers:"),
-        ("config/README.md", "## `classifiers`", "Keys:"),
-    ],
-)
-def test_the_documented_classifiers_are_the_registrys(path, heading, lead):
-    """The sentence that ``lead`` opens names every classifier and nothing else."""
-    text = section(path, heading)
-    sentence = text[text.index(lead) :].split(". ")[0]
+def test_the_documented_classifiers_are_the_registrys():
+    """The sentence that opens config/README.md's classifiers names every classifier
+    and nothing else."""
+    text = section("config/README.md", "## `classifiers`")
+    sentence = text[text.index("Keys:") :].split(". ")[0]
     assert re.findall(r"`(\w+)`", sentence) == list(CLASSIFIERS)
+
+
+def test_no_other_document_repeats_the_methods_table():
+    for path in [REPO / "README.md", *(REPO / "docs").glob("*.md")]:
+        tables = [
+            line for line in path.read_text().splitlines() if "`smote_enn`" in line
+        ]
+        assert not tables, path
+
+
+def test_the_readme_is_a_page():
+    assert len((REPO / "README.md").read_text().splitlines()) <= 150

@@ -17,10 +17,12 @@ from imbench.fitting import (
     trained_positive_rate,
 )
 from imbench.methods import METHODS
+from imbench.records import OuterCV, Validation
 from imbench.thresholds import ThresholdRule, plan_rules
 
-CV = {"folds": 4, "repeats": 2, "seed": 11}
-INNER = {"strategy": "inner_cv", "inner_folds": 3}
+CV = OuterCV(folds=4, repeats=2, seed=11)
+INNER = Validation("inner_cv", inner_folds=3, holdout_fraction=0.25)
+NONE = Validation("none", inner_folds=3, holdout_fraction=0.25)
 
 
 @pytest.fixture
@@ -49,8 +51,8 @@ def test_resampling_and_validation_fits_see_training_rows_only(identified):
     X, y = identified
     seen = []
     cross_validate(X, y, recording_pipeline(seen), CV, INNER)
-    fits_per_fold = 1 + INNER["inner_folds"]
-    splits = list(outer_splits(y, CV["folds"], CV["repeats"], CV["seed"]))
+    fits_per_fold = 1 + INNER.inner_folds
+    splits = list(outer_splits(y, CV.folds, CV.repeats, CV.seed))
     assert len(seen) == len(splits) * fits_per_fold
     for i, (_, _, train, test) in enumerate(splits):
         outer, *inner = seen[i * fits_per_fold : (i + 1) * fits_per_fold]
@@ -73,7 +75,7 @@ def test_predictions_cover_each_sample_once_per_repeat(identified):
         validation = rows[rows["role"] == "validation"]
         assert not held_out & set(validation["sample_index"])
         assert len(validation) + len(held_out) == len(y)  # inner splits cover training
-    assert len(result.folds) == CV["folds"] * CV["repeats"]
+    assert len(result.folds) == CV.folds * CV.repeats
 
 
 def test_tuned_thresholds_ignore_test_predictions(identified):
@@ -101,7 +103,7 @@ def test_folds_are_identical_across_methods(imbalanced):
     indices = []
     for method in ("baseline", "smote", "class_weight"):
         estimator = METHODS[method].build(classifier)
-        result = cross_validate(X, y, estimator, CV, {"strategy": "none"})
+        result = cross_validate(X, y, estimator, CV, NONE)
         indices.append(result.predictions[["repeat", "fold", "sample_index"]])
     for other in indices[1:]:
         assert indices[0].equals(other)
@@ -110,12 +112,12 @@ def test_folds_are_identical_across_methods(imbalanced):
 def test_holdout_validation_and_no_own_threshold(imbalanced):
     X, y = imbalanced
     estimator = METHODS["baseline"].build(CLASSIFIERS["logistic_regression"])
-    holdout = {"strategy": "holdout", "holdout_fraction": 0.25}
+    holdout = Validation("holdout", inner_folds=3, holdout_fraction=0.25)
     result = cross_validate(X, y, estimator, CV, holdout)
     validation = result.predictions[result.predictions["role"] == "validation"]
     assert set(validation["split"]) == {0}
     per_fold = validation.groupby(["repeat", "fold"]).size()
-    assert (per_fold == round(0.25 * len(y) * (CV["folds"] - 1) / CV["folds"])).all()
+    assert (per_fold == round(0.25 * len(y) * (CV.folds - 1) / CV.folds)).all()
     rules = [ThresholdRule.parse(n) for n in ("default", "own", "tuned_f1")]
     metrics, chosen = evaluate_cell(result.predictions, result.folds, rules, [10.0])
     assert set(metrics["threshold_rule"]) == {"none", "default", "tuned_f1"}
@@ -132,7 +134,7 @@ def test_ensemble_members_are_stored(imbalanced):
         y,
         estimator,
         CV,
-        {"strategy": "holdout", "holdout_fraction": 0.3},
+        Validation("holdout", inner_folds=3, holdout_fraction=0.3),
         keep_members=True,
     )
     members = result.predictions.filter(like="member_")

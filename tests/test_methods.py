@@ -16,6 +16,7 @@ from imbench.fitting import (
     skip_reached_sampler,
 )
 from imbench.methods import METHODS
+from imbench.records import OuterCV, Validation
 
 from .conftest import SCHEMA
 
@@ -245,6 +246,6 @@ def test_adasyn_refusing_separable_data_is_not_applicable():
     X = np.r_[rng.normal(0, 1, (90, 2)), rng.normal(50, 1, (12, 2))]
     y = np.r_[np.zeros(90, int), np.ones(12, int)]
     estimator = METHODS["adasyn"].build(CLASSIFIERS["logistic_regression"])
-    cv = {"folds": 3, "repeats": 1, "seed": 0}
+    cv = OuterCV(folds=3, repeats=1, seed=0)
     with pytest.raises(NotApplicable, match="the sampler refuses a training set"):
-        cross_validate(X, y, estimator, cv, {"strategy": "none"})
+        cross_validate(X, y, estimator, cv, Validation("none", 3, 0.25))

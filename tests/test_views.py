@@ -11,11 +11,12 @@ from imbench.classifiers import CLASSIFIERS
 from imbench.fitting import cross_validate, outer_splits, validation_splits
 from imbench.methods import METHODS
 from imbench.metrics import expected_cost, positive_f1
+from imbench.records import CellRecord, FitParams, OuterCV, Validation
 from imbench.seeds import seed_from
 from imbench.tuning import threshold_grid
-from imbench.views import view_meta
+from imbench.views import view_record
 
-CV = {"folds": 3, "repeats": 2, "seed": 5}
+CV = OuterCV(folds=3, repeats=2, seed=5)
 SCORING = {
     "threshold_f1": make_scorer(positive_f1),
     "threshold_cost": make_scorer(
@@ -29,14 +30,9 @@ def baseline_cell(X, y, classifier, validation):
     base = CLASSIFIERS[classifier]
     estimator = METHODS["baseline"].build(base, SMALL.get(classifier), seed=4)
     result = cross_validate(X, y, estimator, CV, validation)
-    meta = {
-        "method": "baseline",
-        "status": "ok",
-        "reason": "",
-        "params": {"method_params": {}},
-        "folds": result.folds,
-    }
-    return estimator, result.predictions, meta
+    params = FitParams(SMALL.get(classifier, {}), {}, 4, CV, validation)
+    record = CellRecord("data", classifier, "baseline", params, {}, folds=result.folds)
+    return estimator, result.predictions, record
 
 
 @pytest.mark.parametrize("method", ["threshold_f1", "threshold_cost"])
@@ -48,14 +44,14 @@ def test_a_threshold_view_is_tuned_threshold_classifier_cv(
     fold, with the baseline cell's inner splits and grid, picks the view's threshold
     and predicts the view's probabilities and labels, bit for bit."""
     X, y = imbalanced
-    validation = {"strategy": "inner_cv", "inner_folds": 3}
+    validation = Validation("inner_cv", inner_folds=3, holdout_fraction=0.25)
     estimator, predictions, baseline = baseline_cell(X, y, classifier, validation)
-    meta = view_meta(
+    view = view_record(
         baseline, predictions, method, {}, METHODS[method].criterion(), 100
     )
-    splits = outer_splits(y, CV["folds"], CV["repeats"], CV["seed"])
-    for (repeat, fold, train, _), record in zip(splits, meta["folds"], strict=True):
-        inner_seed = seed_from(CV["seed"], "validation", repeat, fold)
+    splits = outer_splits(y, CV.folds, CV.repeats, CV.seed)
+    for (repeat, fold, train, _), record in zip(splits, view.folds, strict=True):
+        inner_seed = seed_from(CV.seed, "validation", repeat, fold)
         held_out = predictions[
             (predictions["repeat"] == repeat) & (predictions["fold"] == fold)
         ]
@@ -79,14 +75,14 @@ def test_the_cost_view_tunes_lower_than_the_f1_view_on_a_holdout(imbalanced):
     """A false negative costing 10x pushes the threshold down; a holdout (one split)
     serves as well as inner folds."""
     X, y = imbalanced
-    holdout = {"strategy": "holdout", "holdout_fraction": 0.25}
+    holdout = Validation("holdout", inner_folds=3, holdout_fraction=0.25)
     _, predictions, baseline = baseline_cell(X, y, "logistic_regression", holdout)
     thresholds = {
         method: [
             record["own_threshold"]
-            for record in view_meta(
+            for record in view_record(
                 baseline, predictions, method, {}, METHODS[method].criterion(), 100
-            )["folds"]
+            ).folds
         ]
         for method in ("threshold_f1", "threshold_cost")
     }
@@ -99,19 +95,17 @@ def test_the_cost_view_tunes_lower_than_the_f1_view_on_a_holdout(imbalanced):
 
 
 def test_a_view_of_a_baseline_that_did_not_run_says_why():
-    baseline = {
-        "method": "baseline",
-        "status": "failed",
-        "reason": "ValueError: boom",
-        "params": {"method_params": {}},
-        "folds": [],
-        "identity": {"method": "baseline"},
-    }
-    meta = view_meta(baseline, None, "threshold_f1", {}, "f1", 100)
-    assert meta["status"] == "failed"
-    assert meta["reason"] == "its baseline is failed: ValueError: boom"
-    assert meta["method"] == "threshold_f1" and meta["view_of"] == "baseline"
-    assert "identity" not in meta
+    params = FitParams({}, {}, 4, CV, Validation("none", 3, 0.25))
+    failed = CellRecord("data", "logistic_regression", "baseline", params, {})
+    failed.fail("failed", "ValueError: boom")
+    stored = {**failed.to_json(), "identity": {"method": "baseline"}, "checksum": "x"}
+    view = view_record(
+        CellRecord.from_json(stored), None, "threshold_f1", {}, "f1", 100
+    ).to_json()
+    assert view["status"] == "failed"
+    assert view["reason"] == "its baseline is failed: ValueError: boom"
+    assert view["method"] == "threshold_f1" and view["view_of"] == "baseline"
+    assert "identity" not in view and "checksum" not in view
 
 
 def test_views_fit_nothing():

@@ -434,8 +434,8 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
     costs.loc[first[0], "at_tuned"] = 0.123456
     inputs["cost_threshold"] = str(tmp_path / "cost_threshold.csv")
     costs.to_csv(inputs["cost_threshold"], index=False)
-    output = {"markdown": str(tmp_path / "findings.md")}
-    params = {"shown_ratio": 10, "f1_rule": "tuned_f1", "config_hash": "x"}
+    output = {"document_findings": [str(tmp_path / "findings.md")]}
+    params = {"shown_cost_ratio": 10, "f1_rule": "tuned_f1", "config_hash": "x"}
     findings.run(inputs, output, params)
     changed = (tmp_path / "findings.md").read_text()
     cell = re.compile(r"\| 0\.123 +\|")
@@ -673,7 +673,7 @@ def test_an_edited_user_file_older_than_its_outputs_reruns_and_refits(runs, tmp_
 
 def imbench_cost(workdir):
     return subprocess.run(
-        [sys.executable, "-m", "imbench.cost", TEST_CONFIG],
+        [sys.executable, "-m", "imbench.cpu_time", TEST_CONFIG],
         cwd=workdir,
         capture_output=True,
         text=True,

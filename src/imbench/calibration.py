@@ -2,6 +2,7 @@
 expected calibration error."""
 
 import numpy as np
+import pandas as pd
 from sklearn.calibration import calibration_curve
 
 CALIBRATION_BINS = 10
@@ -26,3 +27,23 @@ def calibration_error(y_true, proba, n_bins=CALIBRATION_BINS):
     observed = np.bincount(bins, weights=y_true, minlength=n_bins)
     predicted = np.bincount(bins, weights=proba, minlength=n_bins)
     return float(np.abs(observed - predicted).sum() / counts.sum())
+
+
+def calibration_table(pooled, key_names):
+    """Reliability diagrams and the calibration table of pooled predictions:
+    ``pooled`` maps a key (named ``key_names``) to ``(y, proba)``. Returns the
+    diagrams (key -> ``(mean predicted, [observed])``) and one row per key, in key
+    order: observed rate, mean predicted, expected calibration error."""
+    rows, diagrams = [], {}
+    for key, (y, proba) in sorted(pooled.items()):
+        predicted, observed = reliability(y, proba)
+        diagrams[key] = (predicted, [observed])
+        rows.append(
+            dict(
+                zip(key_names, key, strict=True),
+                observed_rate=y.mean(),
+                mean_predicted=proba.mean(),
+                expected_calibration_error=calibration_error(y, proba),
+            )
+        )
+    return diagrams, pd.DataFrame(rows)

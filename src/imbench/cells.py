@@ -39,9 +39,10 @@ from imbench.io import (
     write_table_with_meta,
 )
 from imbench.methods import METHODS
-from imbench.runtime import package_versions
+from imbench.provenance import package_versions
+from imbench.records import CellRecord, FitParams
 from imbench.thresholds import ThresholdRule
-from imbench.views import view_meta
+from imbench.views import view_record
 
 log = logging.getLogger("imbench")
 FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
@@ -61,13 +62,14 @@ NOT_FIT_CODE = {
 
 def cell_identity(dataset, name, params, data):
     """What the predictions of cell ``name`` (``classifier/method``) of ``dataset``
-    depend on; ``data`` is the dataset's digest."""
+    depend on, as JSON: its ``FitParams``, the dataset's digest ``data``, the code
+    and the packages."""
     classifier, method = name.split("/")
     return {
         "dataset": dataset,
         "classifier": classifier,
         "method": method,
-        "params": params,
+        "params": params.to_json(),
         "data": data,
         "code": fit_code_digest(CLASSIFIERS[classifier], METHODS[method]),
         "packages": package_versions(),
@@ -79,34 +81,38 @@ def run_cell(X, y, identity, cache_dir, output, evaluation):
     (failures are not cached), copied to ``output``, then scored.
 
     ``evaluation`` holds ``rules`` (``ThresholdRule`` names), ``cost_ratios`` and
-    ``grid_size``. Returns its metrics (None unless it ran), its status record with
-    the thresholds each rule chose per fold, and its fit's ``seconds`` and
+    ``grid_size``. Returns its metrics (None unless it ran), its ``CellRecord``
+    with the thresholds each rule chose per fold, and its fit's ``seconds`` and
     ``cpu_seconds`` (None from the cache).
     """
     cached = Path(cache_dir) / f"{config_hash(identity)}.parquet"
     found, fit = read_cached(cached, identity), None
     if found is None:
         start, cpu = time.perf_counter(), time.process_time()
-        cell = [identity[key] for key in ("dataset", "classifier", "method", "params")]
-        predictions, meta = fit_cell(X, y, *cell)
+        cell = [identity[key] for key in ("dataset", "classifier", "method")]
+        params = FitParams.from_json(identity["params"])
+        predictions, record = fit_cell(X, y, *cell, params)
         fit = {
             "seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu,
         }
         table = pa.Table.from_pandas(predictions, preserve_index=False)
         problem = probability_problem(table)
-        if problem and meta["status"] == "ok":
-            meta.update(status="failed", reason=f"the model's {problem}")
-        target = cached if meta["status"] != "failed" else output
+        if problem and record.status == "ok":
+            record.fail("failed", f"the model's {problem}")
+        target = cached if record.status != "failed" else output
         checksum = table_digest(table)
         write_table_with_meta(
-            target, table, {**meta, "identity": identity, "checksum": checksum}
+            target,
+            table,
+            {**record.to_json(), "identity": identity, "checksum": checksum},
         )
         found = read_table_with_meta(target)  # fitted or cached: scored the same
     table, meta = found
-    if meta["status"] != "failed":
+    record = CellRecord.from_json(meta)
+    if record.status != "failed":
         copy(cached, output)
-    return score(table, meta, evaluation), meta, fit
+    return score(table, record, evaluation), record, fit
 
 
 def run_view(baseline_output, method, params, output, evaluation):
@@ -114,24 +120,29 @@ def run_view(baseline_output, method, params, output, evaluation):
     predictions ``run_cell`` wrote to ``baseline_output`` (``imbench.views``):
     written to ``output`` with its own thresholds, then scored. Returns what
     ``run_cell`` does, with no fit."""
-    table, baseline = read_table_with_meta(baseline_output)
+    table, stored = read_table_with_meta(baseline_output)
     criterion = METHODS[method].criterion(params)
     predictions = table.to_pandas()
-    meta = view_meta(
-        baseline, predictions, method, params, criterion, evaluation["grid_size"]
+    record = view_record(
+        CellRecord.from_json(stored),
+        predictions,
+        method,
+        params,
+        criterion,
+        evaluation["grid_size"],
     )
-    write_table_with_meta(output, table, meta)
-    return score(table, meta, evaluation), meta, None
+    write_table_with_meta(output, table, record.to_json())
+    return score(table, record, evaluation), record, None
 
 
-def score(table, meta, evaluation):
+def score(table, record, evaluation):
     """Metrics of a cell whose status is ``ok`` (None otherwise); the thresholds each
-    rule chose per fold go into ``meta``."""
-    if meta["status"] != "ok":
+    rule chose per fold go into its ``record``."""
+    if record.status != "ok":
         return None
-    metrics, meta["thresholds"] = evaluate_cell(
+    metrics, record.thresholds = evaluate_cell(
         table.to_pandas(),
-        meta["folds"],
+        record.folds,
         [ThresholdRule.parse(name) for name in evaluation["rules"]],
         evaluation["cost_ratios"],
         evaluation["grid_size"],

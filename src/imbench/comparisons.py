@@ -1,12 +1,16 @@
 """Methods against a reference, paired over dataset instances: each method's gain
 over the baseline per classifier and rate (question 1), the rate from which handling
-stops mattering, and the full undersampling ensemble against one model (question 3).
+stops mattering, the full undersampling ensemble against one model (question 3), and
+the methods' ranks over dataset instances.
 """
+
+import itertools
 
 import numpy as np
 import pandas as pd
 
 from imbench.methods import METHODS
+from imbench.names import label, lower_is_better
 from imbench.stats import (
     GAIN_COLUMNS,
     MIN_INSTANCES,
@@ -14,6 +18,7 @@ from imbench.stats import (
     better_sign,
     holm,
     paired_gain,
+    rank_methods,
 )
 from imbench.tables import instance_means
 
@@ -82,6 +87,25 @@ def handling(methods):
     """The methods among ``methods`` that are their baseline plus one handling
     change (another model family is not "handling")."""
     return [m for m in methods if m not in METHODS or METHODS[m].neutral is not None]
+
+
+def sweep_tables(metrics, panels, equivalence):
+    """Question 1's two tables over the ``[metric, rule]`` ``panels``: every gain
+    (``gains_over``) and every answer (``stops_mattering``), each with the panel's
+    label as its first column, ``metric``."""
+    gains, answers = [], []
+    for metric, rule in panels:
+        table = gains_over(metrics, metric, rule, equivalence)
+        gains.append(table.assign(metric=label(metric, rule)))
+        answers.append(stops_mattering(table).assign(metric=label(metric, rule)))
+    return tuple(
+        _metric_first(pd.concat(frames, ignore_index=True))
+        for frames in (gains, answers)
+    )
+
+
+def _metric_first(table):
+    return table[["metric", *table.columns.drop("metric")]]
 
 
 def stops_mattering(gains):
@@ -197,3 +221,52 @@ def ensemble_gains(curves, metrics, metric, rule, references, equivalence):
                 **paired_gain(gains),
                 **equivalence.judge(gains, other, metric),
             }
+
+
+RANKING_COLUMNS = [
+    "classifier",
+    "metric",
+    "method",
+    "mean_rank",
+    "n_datasets",
+    "k_methods",
+    "friedman_p",
+    "critical_difference",
+    "within_cd_of_best",
+    "dropped",
+]
+
+
+def rankings(metrics, scored, alpha):
+    """Per classifier and ``[metric, rule]`` of ``scored``: the methods' mean ranks
+    over dataset instances (``stats.rank_methods`` at ``alpha``). Returns the
+    rankings by title (``classifier: metric``) and their table."""
+    ranked, rows = {}, []
+    for classifier, (metric, rule) in itertools.product(
+        sorted(metrics["classifier"].unique()), scored
+    ):
+        means = instance_means(metrics, metric, rule)
+        wide = means[means["classifier"] == classifier].pivot_table(
+            index="dataset", columns="method", values="value"
+        )
+        if wide.empty:
+            continue
+        ranking = rank_methods(wide, not lower_is_better(metric), alpha)
+        ranked[f"{classifier}: {label(metric, rule)}"] = ranking
+        best = ranking.ranks.iloc[0]
+        rows.extend(
+            (
+                classifier,
+                label(metric, rule),
+                method,
+                rank,
+                ranking.n,
+                len(ranking.ranks),
+                ranking.friedman_p,
+                ranking.cd,
+                rank == best or rank - best <= ranking.cd,
+                ", ".join(ranking.dropped),
+            )
+            for method, rank in ranking.ranks.items()
+        )
+    return ranked, pd.DataFrame(rows, columns=RANKING_COLUMNS)

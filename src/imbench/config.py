@@ -23,6 +23,7 @@ import yaml
 from jsonschema import Draft202012Validator, validators
 
 from imbench import sources
+from imbench.analyses import CATALOGUE
 from imbench.classifiers import CLASSIFIERS
 from imbench.errors import ConfigError
 from imbench.methods import METHODS
@@ -31,7 +32,9 @@ from imbench.names import (
     DEFAULT_ROPE,
     PROBABILITY_METRICS,
     cost_metric,
+    slug,
 )
+from imbench.records import FitParams, OuterCV, Validation
 from imbench.seeds import seed_from
 from imbench.thresholds import (
     NO_RULE,
@@ -224,23 +227,24 @@ class Plan:
         return seed_from(self.config["seed"], dataset, purpose)
 
     def fit_params(self, cell):
-        """Everything a cell's fit depends on: its cache key, so that changing it
-        refits only that cell."""
+        """Everything a cell's fit depends on (``FitParams``)."""
         config = self.config
-        return canonical(
-            {
-                "classifier_params": config["classifiers"][cell.classifier]["params"],
-                "method_params": config["methods"][cell.method],
-                # one seed for every method of a classifier on a dataset (common
-                # random numbers): a method with its handling turned off gives
-                # exactly its baseline's model
-                "seed": seed_from(config["seed"], cell.dataset, cell.classifier),
-                "cv": {**config["cv"], "seed": self.dataset_seed(cell.dataset, "cv")},
-                "thresholds": {
+        return FitParams(
+            classifier_params=canonical(
+                config["classifiers"][cell.classifier]["params"]
+            ),
+            method_params=canonical(config["methods"][cell.method]),
+            # one seed for every method of a classifier on a dataset (common random
+            # numbers): a method with its handling turned off gives exactly its
+            # baseline's model
+            seed=seed_from(config["seed"], cell.dataset, cell.classifier),
+            cv=OuterCV(**config["cv"], seed=self.dataset_seed(cell.dataset, "cv")),
+            thresholds=Validation(
+                **{
                     key: config["thresholds"][key]
                     for key in ("strategy", "inner_folds", "holdout_fraction")
-                },
-            }
+                }
+            ),
         )
 
     def check_fits(self):
@@ -262,6 +266,39 @@ class Plan:
     def splits(self):
         """Every stratified split a dataset must allow (see ``sources``)."""
         return sources.stratified_splits(self.config)
+
+    def analyses(self):
+        """The catalogue's analyses whose methods this config runs."""
+        ran = {cell.method for cell in self.cells}
+        return [analysis for analysis in CATALOGUE if analysis.needs <= ran]
+
+    def analysis_params(self, analysis):
+        """The params ``analysis``'s step receives: its ``Plan`` methods' values."""
+        return {name: getattr(self, name)() for name in analysis.params}
+
+    def analysis_outputs(self, analysis):
+        """``analysis.outputs`` for this config's panels."""
+        return analysis.outputs(self._panel_names(analysis))
+
+    def published(self):
+        """What ``publish`` copies of the analyses (see ``Analysis.published``)."""
+        return [
+            path
+            for analysis in self.analyses()
+            for path in analysis.published(self._panel_names(analysis))
+        ]
+
+    def _panel_names(self, analysis):
+        panels = getattr(self, analysis.panels)() if analysis.panels else []
+        return [slug(metric, rule) for metric, rule in panels]
+
+    def cost_ratios(self):
+        """The misclassification cost ratios every cell is evaluated at."""
+        return self.config["thresholds"]["cost_ratios"]
+
+    def config_hash(self):
+        """The config's hash (see ``config_hash``)."""
+        return config_hash(self.config)
 
     def shown_cost_ratio(self):
         """The cost ratio the figures show."""

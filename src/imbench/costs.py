@@ -6,8 +6,13 @@ import numpy as np
 import pandas as pd
 
 from imbench.metrics import confusion_counts, cost_per_sample
+from imbench.names import cost_metric
+from imbench.stats import VERDICT_COLUMNS, paired_gain
+from imbench.thresholds import ThresholdRule
 
 COST_COLUMNS = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned", "oracle"]
+CURVE_GRID = np.linspace(0, 1, 101)  # the thresholds a cost curve is drawn at
+GROUP = ["cost_ratio", "positive_rate", "classifier", "method"]
 
 
 def prior_correct(proba, train_rate, true_rate):
@@ -74,3 +79,85 @@ def cost_table(test_predictions, folds, cost_ratios, grid_size=201):
                 }
             )
     return pd.DataFrame(rows)
+
+
+def with_tuned_thresholds(folds, thresholds, ratios):
+    """A cell's fold records with ``tuned``: the threshold tuned for each cost ratio
+    (NaN where none was), from its ``thresholds`` records."""
+    chosen = {(t["repeat"], t["fold"]): t["thresholds"] for t in thresholds}
+    return [
+        {
+            **record,
+            "tuned": {
+                ratio: chosen[record["repeat"], record["fold"]].get(
+                    ThresholdRule.tuned_cost(ratio).name, np.nan
+                )
+                for ratio in ratios
+            },
+        }
+        for record in folds
+    ]
+
+
+def instance_costs(test_predictions, folds, ratios, key):
+    """One cell's costs per cost ratio, averaged over its folds (``cost_table``),
+    with its tuned threshold's mean; each row labelled with ``key``."""
+    rows = []
+    costs = cost_table(test_predictions, folds, ratios)
+    for ratio, at_ratio in costs.groupby("cost_ratio", sort=False):
+        tuned = pd.Series([fold["tuned"][ratio] for fold in folds], dtype=float)
+        rows.append(
+            at_ratio[COST_COLUMNS].mean().to_dict()
+            | key
+            | {"cost_ratio": ratio}
+            | {"tuned_threshold": tuned.mean()}
+        )
+    return rows
+
+
+def cost_summary(per_instance, equivalence):
+    """Question 2's table: the mean costs per cost ratio, positive rate, classifier
+    and method over dataset instances (``instance_costs`` rows), and the Bayes
+    threshold's paired gain over the tuned one with its practical verdict
+    (``equivalence``, a ``stats.Equivalence``)."""
+    return (
+        per_instance.groupby(GROUP)[[*COST_COLUMNS, "tuned_threshold"]]
+        .mean()
+        .join(_bayes_against_tuned(per_instance, equivalence))
+        .reset_index()
+        .rename(columns={"oracle": "oracle (test-fold bound)"})
+    )
+
+
+def _bayes_against_tuned(per_instance, equivalence):
+    """Per group: the Bayes threshold's paired gain over the tuned one (positive =
+    cheaper) and its practical verdict; undecided where nothing was tuned."""
+    rows = {}
+    for key, group in per_instance.groupby(GROUP):
+        gains = group["at_tuned"] - group["at_bayes"]
+        metric = cost_metric(key[0])
+        rows[key] = {
+            "bayes_gain_over_tuned": paired_gain(gains)["gain"],
+            "n": len(group),
+            **equivalence.judge(gains, group["at_tuned"], metric),
+        }
+    columns = ["bayes_gain_over_tuned", "n", *VERDICT_COLUMNS]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis(
+        GROUP
+    )
+
+
+def fold_cost_curves(test_predictions, ratio, key):
+    """The cost per sample on ``CURVE_GRID`` for each test fold of a cell, labelled
+    with ``key``."""
+    curves = [
+        cost_curve(fold["y_true"], fold["proba"], ratio, CURVE_GRID)
+        for _, fold in test_predictions.groupby(["repeat", "fold"])
+    ]
+    return pd.DataFrame(
+        {
+            "threshold": np.tile(CURVE_GRID, len(curves)),
+            "cost": np.concatenate(curves),
+            **key,
+        }
+    )

@@ -12,6 +12,8 @@ from imbench.metrics import (
     roc_points,
 )
 
+GRID = np.linspace(0, 1, 101)  # where curves are sampled, to be averaged
+
 
 def roc_on_grid(y_true, proba, grid):
     """True-positive rate at each false-positive rate of ``grid``."""
@@ -26,6 +28,35 @@ def precision_on_grid(y_true, proba, grid):
     best_from = np.maximum.accumulate(precision[::-1])[::-1]
     index = np.minimum(np.searchsorted(recall, grid, side="left"), len(recall) - 1)
     return best_from[index]
+
+
+def repeat_curves(tests):
+    """Each repeat's precision-recall and ROC curves on ``GRID``, and the pooled
+    out-of-fold predictions, per key. ``tests`` maps a key (positive rate,
+    classifier, method) to its cells' test predictions, one frame per cell.
+
+    Returns
+    -------
+    pr, roc : dict
+        key -> ``(GRID, curves)``, a curve per repeat that holds both classes.
+    pooled : dict
+        key -> ``(y, proba)``, every repeat's, concatenated.
+    """
+    pr, roc, pooled = {}, {}, {}
+    for key, frames in tests.items():
+        ys, probas, pr_curves, roc_curves = [], [], [], []
+        for frame in frames:
+            for _, repeat in frame.groupby("repeat"):
+                y, proba = repeat["y_true"].to_numpy(), repeat["proba"].to_numpy()
+                ys.append(y)
+                probas.append(proba)
+                if y.min() < y.max():  # a curve needs both classes
+                    pr_curves.append(precision_on_grid(y, proba, GRID))
+                    roc_curves.append(roc_on_grid(y, proba, GRID))
+        if pr_curves:
+            pr[key], roc[key] = (GRID, pr_curves), (GRID, roc_curves)
+        pooled[key] = (np.concatenate(ys), np.concatenate(probas))
+    return pr, roc, pooled
 
 
 def ensemble_curves(predictions):

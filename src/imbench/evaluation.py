@@ -13,11 +13,10 @@ from imbench.metrics import (
     missing_reason,
     probability_metrics,
 )
+from imbench.records import FOLD_KEYS
 from imbench.thresholds import NO_RULE
 from imbench.tuning import fold_thresholds
 
-CELL_KEYS = ["dataset", "classifier", "method"]
-FOLD_KEYS = ["repeat", "fold", "threshold_rule", "metric"]
 NO_THRESHOLD = "no threshold could be tuned on the validation predictions"
 NOTHING_POSITIVE = "nothing predicted positive"
 

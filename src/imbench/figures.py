@@ -17,15 +17,10 @@ from imbench.io import atomic_path
 from imbench.methods import FAMILIES, METHODS
 from imbench.names import label
 from imbench.stats import t_interval
-from imbench.tables import write_note
 
 COLUMN_WIDTH = 3.5  # inches, a single column of a two-column paper
 _PALETTE = sns.color_palette("colorblind", 10)
 _DASHES = [(None, None), (4, 2), (1, 1.5)]
-NO_RESULTS = (
-    "no results to show: no cell this analysis needs ran (results/tables/cells.csv "
-    "says why)"
-)
 # one model, against the ensemble's own colour: black for the baseline, grey for
 # one undersampled model (the method palette gives it the ensemble's colour)
 REFERENCE_COLOURS = {"baseline": "black", "random_undersample": "grey"}
@@ -456,16 +451,3 @@ def note(paths, text):
     axes[0, 0].set_axis_off()
     axes[0, 0].text(0.5, 0.5, text, ha="center", va="center", wrap=True, fontsize=8)
     save(figure, paths)
-
-
-def nothing_to_show(output, why=NO_RESULTS):
-    """Every output of a step, figures and tables, written empty and saying why."""
-    paths = [Path(p) for value in output.values() for p in _as_list(value)]
-    note([p for p in paths if p.suffix in (".pdf", ".png")], why)
-    tables = {p.with_suffix("") for p in paths if p.suffix in (".csv", ".md", ".tex")}
-    for stem in sorted(tables):
-        write_note(stem, why)
-
-
-def _as_list(value):
-    return [value] if isinstance(value, str | Path) else list(value)

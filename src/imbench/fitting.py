@@ -22,7 +22,8 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
-from imbench.runtime import package_versions
+from imbench.provenance import package_versions
+from imbench.records import CellRecord
 from imbench.seeds import seed_from
 
 log = logging.getLogger("imbench")
@@ -59,22 +60,17 @@ def outer_splits(y, folds, repeats, seed):
 
 
 def validation_splits(y, validation, seed):
-    """Splits of a training fold whose held-out predictions choose thresholds.
-
-    ``validation`` is the config's ``thresholds`` block: ``strategy`` ``inner_cv``
-    (``inner_folds`` folds), ``holdout`` (one split, ``holdout_fraction`` held out) or
-    ``none``.
-    """
-    strategy = validation["strategy"]
-    if strategy == "none":
+    """Splits of a training fold whose held-out predictions choose thresholds, as
+    ``validation`` (a ``records.Validation``) says."""
+    if validation.strategy == "none":
         return []
-    if strategy == "holdout":
+    if validation.strategy == "holdout":
         splitter = StratifiedShuffleSplit(
-            n_splits=1, test_size=validation["holdout_fraction"], random_state=seed
+            n_splits=1, test_size=validation.holdout_fraction, random_state=seed
         )
     else:
         splitter = StratifiedKFold(
-            validation["inner_folds"], shuffle=True, random_state=seed
+            validation.inner_folds, shuffle=True, random_state=seed
         )
     return list(splitter.split(np.zeros(len(y)), y))
 
@@ -249,11 +245,11 @@ def cross_validate(
     estimator : estimator
         Unfitted and seeded; cloned for every fit, as scikit-learn's cross-validation
         does.
-    cv : dict
-        ``folds``, ``repeats`` and ``seed`` of the outer cross-validation (the seed is
-        the dataset's, so folds are identical across methods).
-    validation : dict
-        The config's ``thresholds`` block (see ``validation_splits``).
+    cv : records.OuterCV
+        The outer cross-validation (the seed is the dataset's, so folds are
+        identical across methods).
+    validation : records.Validation
+        How the validation predictions are made (see ``validation_splits``).
     neighbour_params : tuple of str
         See ``adapt_neighbours``.
     keep_members : bool
@@ -266,9 +262,7 @@ def cross_validate(
     CellResult
     """
     frames, folds = [], []
-    for repeat, fold, train, test in outer_splits(
-        y, cv["folds"], cv["repeats"], cv["seed"]
-    ):
+    for repeat, fold, train, test in outer_splits(y, cv.folds, cv.repeats, cv.seed):
         model = clone(estimator)
         notes, fit_time, y_trained = _fit(model, X[train], y[train], neighbour_params)
         start = time.perf_counter()
@@ -277,7 +271,7 @@ def cross_validate(
         )
         predict_time = time.perf_counter() - start
         validation_time = 0.0
-        inner_seed = seed_from(cv["seed"], "validation", repeat, fold)
+        inner_seed = seed_from(cv.seed, "validation", repeat, fold)
         for split, (fit_rows, held_out) in enumerate(
             validation_splits(y[train], validation, inner_seed)
         ):
@@ -305,47 +299,38 @@ def cross_validate(
 
 
 def fit_cell(X, y, dataset, classifier, method, params):
-    """Cross-validate one cell in one thread; returns its predictions and a status
-    record.
+    """Cross-validate one cell (fit parameters ``params``, a ``records.FitParams``)
+    in one thread; returns its predictions and its ``records.CellRecord``.
 
     A method that cannot apply to this data (``not_applicable``) or raises while
     fitting (``failed``) is recorded as such with the reason, never raised, so the
     rest of the benchmark goes on.
     """
     entry = METHODS[method]
-    meta = {
-        "dataset": dataset,
-        "classifier": classifier,
-        "method": method,
-        "params": params,
-        "provenance": package_versions(),
-        "status": "ok",
-        "reason": "",
-        "folds": [],
-    }
+    record = CellRecord(dataset, classifier, method, params, package_versions())
     predictions = empty_predictions()
     try:
         estimator = entry.build(
             CLASSIFIERS[classifier],
-            params["classifier_params"],
-            params["method_params"],
-            params["seed"],
+            params.classifier_params,
+            params.method_params,
+            params.seed,
         )
         result = cross_validate(
             X,
             y,
             estimator,
-            params["cv"],
-            params["thresholds"],
+            params.cv,
+            params.thresholds,
             entry.neighbour_params,
             keep_members=entry.keeps_members,
             balances_inside=entry.balances_inside,
         )
-        predictions, meta["folds"] = result.predictions, result.folds
+        predictions, record.folds = result.predictions, result.folds
     except NotApplicable as error:
-        meta.update(status="not_applicable", reason=str(error))
+        record.fail("not_applicable", str(error))
     except Exception as error:  # a failed method must not stop the benchmark
         log.exception("fit failed")
         message = str(error).splitlines()[0] if str(error) else ""
-        meta.update(status="failed", reason=f"{type(error).__name__}: {message}")
-    return predictions, meta
+        record.fail("failed", f"{type(error).__name__}: {message}")
+    return predictions, record

@@ -5,8 +5,8 @@ averages."""
 import numpy as np
 import pandas as pd
 
-from imbench.evaluation import CELL_KEYS
 from imbench.names import F1_AVERAGES
+from imbench.records import CELL_KEYS
 from imbench.stats import t_half_width
 from imbench.thresholds import NO_RULE
 

@@ -12,9 +12,26 @@ import pyarrow as pa
 
 from imbench.errors import MissingResultError
 from imbench.io import atomic_path, read_table_with_meta, write_text
+from imbench.records import CellRecord
 from imbench.thresholds import NO_RULE
 
 FLOAT_FORMAT = "%.10g"
+NO_RESULTS = (
+    "no results to show: no cell this analysis needs ran (results/tables/cells.csv "
+    "says why)"
+)
+
+
+class NothingToShow(Exception):
+    """An analysis has nothing to show; the message says why. The step runner then
+    writes each of its figures and tables as a note saying so."""
+
+
+def some(results, why=NO_RESULTS):
+    """``results`` (a table or a list), or ``NothingToShow`` when there are none."""
+    if len(results) == 0:
+        raise NothingToShow(why)
+    return results
 
 
 def load_metrics(paths):
@@ -67,15 +84,16 @@ def ok_cells(cells, method=None):
 
 
 def read_predictions(prediction_dirs, cell):
-    """Predictions and metadata of ``cell`` (a status record), from the predictions
-    directory of its dataset; a missing file is an error naming it."""
+    """Predictions and ``CellRecord`` of ``cell`` (a row of a metrics file's cells),
+    from the predictions directory of its dataset; a missing file is an error naming
+    it."""
     directory = next(
         Path(d) for d in prediction_dirs if Path(d).name == cell["dataset"]
     )
     path = directory / cell["classifier"] / f"{cell['method']}.parquet"
     metrics = directory.parent.parent / "metrics" / f"{cell['dataset']}.parquet"
     table, meta = read_result(path, metrics)
-    return table.to_pandas(), meta
+    return table.to_pandas(), CellRecord.from_json(meta)
 
 
 def read_result(path, remade_by):
@@ -118,18 +136,26 @@ def write_csv(frame, path):
         )
 
 
-def write_tables(frame, stem):
-    """``frame`` as ``stem``.csv, .md and .tex (booktabs), each written atomically."""
-    write_csv(frame, f"{stem}.csv")
-    write_text(f"{stem}.md", frame.to_markdown(index=False, floatfmt=".4g") + "\n")
-    write_text(
-        f"{stem}.tex",
-        frame.to_latex(index=False, float_format=lambda v: f"{v:.4g}") + "\n",
-    )
+def write_tables(frame, paths):
+    """``frame`` to each of ``paths`` by its suffix: .csv, .md, .tex (booktabs), each
+    written atomically."""
+    for path in paths:
+        suffix = Path(path).suffix
+        if suffix == ".csv":
+            write_csv(frame, path)
+        elif suffix == ".md":
+            write_text(path, frame.to_markdown(index=False, floatfmt=".4g") + "\n")
+        else:
+            text = frame.to_latex(index=False, float_format=lambda v: f"{v:.4g}")
+            write_text(path, text + "\n")
 
 
-def write_note(stem, note):
-    """An empty table at ``stem``.csv, .md and .tex that says why it is empty."""
-    write_csv(pd.DataFrame({"note": [note]}), f"{stem}.csv")
-    write_text(f"{stem}.md", f"{note}\n")
-    write_text(f"{stem}.tex", f"% {note}\n")
+def write_note(paths, note):
+    """An empty table at each of ``paths`` (.csv, .md, .tex) that says why it is
+    empty."""
+    for path in paths:
+        suffix = Path(path).suffix
+        if suffix == ".csv":
+            write_csv(pd.DataFrame({"note": [note]}), path)
+        else:
+            write_text(path, f"{note}\n" if suffix == ".md" else f"% {note}\n")

@@ -10,27 +10,31 @@ validation predictions (``tests/test_views.py`` holds it to
 ``TunedThresholdClassifierCV`` given the same splits and grid).
 """
 
+from dataclasses import replace
+
 from imbench.tuning import select_threshold
 
 
-def view_meta(baseline, predictions, method, params, criterion, grid_size):
-    """The status record of a view of the ``baseline`` cell (its record, with
-    ``predictions`` its table as a DataFrame): the baseline's folds, each with the
-    threshold ``criterion`` chooses on its validation predictions as ``own_threshold``,
-    and no fit time (nothing was fitted)."""
-    meta = {
-        **{key: value for key, value in baseline.items() if key != "identity"},
-        "method": method,
-        "params": {**baseline["params"], "method_params": params},
-        "view_of": baseline["method"],
-        "folds": [],
-    }
-    if baseline["status"] != "ok":
-        meta["reason"] = f"its baseline is {baseline['status']}: {baseline['reason']}"
-        return meta
+def view_record(baseline, predictions, method, params, criterion, grid_size):
+    """The ``CellRecord`` of a view of the ``baseline`` cell (its record, with
+    ``predictions`` its table as a DataFrame; ``params`` the view's method params):
+    the baseline's folds, each with the threshold ``criterion`` chooses on its
+    validation predictions as ``own_threshold``, and no fit time (nothing was
+    fitted)."""
+    view = replace(
+        baseline,
+        method=method,
+        params=baseline.params.with_method_params(params),
+        view_of=baseline.method,
+        folds=[],
+        thresholds=None,
+    )
+    if baseline.status != "ok":
+        view.reason = f"its baseline is {baseline.status}: {baseline.reason}"
+        return view
     validation = predictions[predictions["role"] == "validation"]
     groups = validation.groupby(["repeat", "fold"], sort=True)
-    for record in baseline["folds"]:
+    for record in baseline.folds:
         rows = groups.get_group((record["repeat"], record["fold"]))
         threshold = select_threshold(
             rows["y_true"].to_numpy(),
@@ -39,7 +43,7 @@ def view_meta(baseline, predictions, method, params, criterion, grid_size):
             criterion,
             grid_size,
         )
-        meta["folds"].append(
+        view.folds.append(
             {
                 **record,
                 "fit_time": 0.0,
@@ -49,4 +53,4 @@ def view_meta(baseline, predictions, method, params, criterion, grid_size):
                 "adaptations": [],
             }
         )
-    return meta
+    return view

@@ -6,8 +6,8 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
-from imbench.names import slug
-from imbench.runtime import cluster_cores, git_commit
+from imbench.jobs import cluster_cores
+from imbench.provenance import git_commit
 from imbench.steps import publish
 from imbench.status import config_warning, failure_summary
 
@@ -58,9 +58,9 @@ def dataset_files(wildcards):
 
 
 def cell_params(wildcards):
-    """Fit params of every cell of a dataset, by ``classifier/method``."""
+    """Fit params of every cell of a dataset, by ``classifier/method``, as JSON."""
     return {
-        f"{cell.classifier}/{cell.method}": PLAN.fit_params(cell)
+        f"{cell.classifier}/{cell.method}": PLAN.fit_params(cell).to_json()
         for cell in CELLS_BY_DATASET[wildcards.dataset]
     }
 
@@ -86,8 +86,8 @@ except WorkflowError:  # a cluster run without --cores: the CPUs of one group jo
 # Cores are spread over the datasets: a config with fewer datasets than cores
 # cross-validates each dataset's cells in parallel.
 CELL_PROCESSES = max(1, CORES // len(PLAN.datasets))
-# Every analysis rule's resources, doubled on each retry: on config/published.yaml
-# (2,400 cells) the largest took 1.2 GB and 94 s (results/benchmarks/analysis/).
+# Every analysis rule's resources, doubled on each retry: several times what the
+# largest took on config/published.yaml (results/benchmarks/analysis/).
 ANALYSIS_RESOURCES = {
     "mem_mb": lambda wildcards, attempt: 4000 * attempt,
     "runtime": lambda wildcards, attempt: 60 * attempt,
@@ -98,46 +98,41 @@ CELL_CACHE = "results/cache/predictions"
 DATASETS = expand("results/datasets/{dataset}.parquet", dataset=PLAN.datasets)
 METRICS = expand("results/metrics/{dataset}.parquet", dataset=PLAN.datasets)
 PREDICTIONS = expand("results/predictions/{dataset}", dataset=PLAN.datasets)
-METHODS_RUN = {cell.method for cell in PLAN.cells}
-SWEEP_FIGURES = [slug(metric, rule) for metric, rule in PLAN.sweep_panels()]
-ANALYSES = [
-    *(["results/tables/ratio_sweep.csv"] if "baseline" in METHODS_RUN else []),
-    "results/figures/cost_threshold.pdf",
-    *(
-        ["results/figures/ensembles.pdf"]
-        if {"undersample_ensemble", "baseline"} <= METHODS_RUN
-        else []
-    ),
-    "results/figures/f1_averages.pdf",
-    "results/figures/pr_curves.pdf",
-    "results/figures/critical_difference.pdf",
-    "results/tables/decision_guide.csv",
-    *(["results/findings.md"] if "baseline" in METHODS_RUN else []),
-]
+ANALYSES_MADE = PLAN.analyses()
+TABLES_MADE = {table for analysis in ANALYSES_MADE for table in analysis.tables}
 
 
-def sweep_verdicts(wildcards):
-    """Question 1's table, whose verdicts the decision guide reads (when a baseline
-    ran, so that it exists)."""
-    if "baseline" not in METHODS_RUN:
-        return {}
-    return {"sweep": "results/tables/ratio_sweep.csv"}
-
-
-def findings_tables(wildcards):
-    """The tables ``findings.md`` is written from (the ensembles' when they ran)."""
-    tables = {
-        name: f"results/tables/{name}.csv"
-        for name in (
-            "ratio_sweep",
-            "ratio_sweep_answer",
-            "cost_threshold",
-            "f1_averages",
-        )
+def analysis_input(analysis):
+    """An analysis rule's input: the per-dataset results it reads, and the tables of
+    other analyses it reads that this config makes."""
+    per_dataset = {"metrics": METRICS, "predictions": PREDICTIONS}
+    return {
+        **{name: per_dataset[name] for name in analysis.inputs},
+        **{
+            table: f"results/tables/{table}.csv"
+            for table in analysis.reads
+            if table in TABLES_MADE
+        },
     }
-    if {"undersample_ensemble", "baseline"} <= METHODS_RUN:
-        tables["ensembles"] = "results/tables/ensembles.csv"
-    return tables
+
+
+def analysis_output(analysis):
+    """An analysis rule's output, each file the report shows flagged for it."""
+    return {
+        key: [
+            reported(path, analysis.category, caption) if caption else path
+            for path, caption in files
+        ]
+        for key, files in PLAN.analysis_outputs(analysis).items()
+    }
+
+
+ANALYSES = [
+    path
+    for analysis in ANALYSES_MADE
+    for files in PLAN.analysis_outputs(analysis).values()
+    for path, _ in files
+]
 
 
 def published(wildcards):
@@ -149,17 +144,12 @@ def published(wildcards):
     )
     if refused:
         sys.exit(f"imbench: config error: publish: {refused}")
-    figures = [path for path in ANALYSES if path.endswith(".pdf")]
-    figures += ["results/figures/roc_curves.pdf", "results/figures/reliability.pdf"]
-    tables = ["summary", "f1_averages", "ranking", "decision_guide", "cost_threshold"]
-    if "results/tables/ratio_sweep.csv" in ANALYSES:
-        figures += [f"results/figures/ratio_sweep/{p}.pdf" for p in SWEEP_FIGURES]
-        tables += ["ratio_sweep", "ratio_sweep_answer"]
-    if "results/figures/ensembles.pdf" in ANALYSES:
-        tables.append("ensembles")
+    files = PLAN.published()
     return {
-        "figures": sorted(path.replace(".pdf", ".png") for path in figures),
-        "tables": [f"results/tables/{name}.md" for name in sorted(tables)],
+        "figures": sorted(path for path in files if path.endswith(".png")),
+        "tables": sorted(
+            [TABLES["markdown"], *(p for p in files if p.startswith("results/tables/"))]
+        ),
         "findings": "results/findings.md",
         "provenance": TABLES["provenance"],
     }

@@ -22,7 +22,7 @@ rule cross_validate:
         cells=cell_params,
         evaluation={
             "rules": PLAN.rule_names(),
-            "cost_ratios": PLAN.config["thresholds"]["cost_ratios"],
+            "cost_ratios": PLAN.cost_ratios(),
             "grid_size": PLAN.config["thresholds"]["grid_size"],
         },
         splits=PLAN.splits(),

@@ -1,7 +1,7 @@
 """The script of every rule: runs ``imbench.steps.<rule>.run`` with the rule's named
 inputs, outputs and params, logging to the rule's log with pinned threads."""
 
-from imbench.runtime import job
+from imbench.jobs import job
 from imbench.steps import run
 
 with job(snakemake.log[0]):

@@ -10,6 +10,24 @@ import importlib
 
 
 def run(rule, input, output, params, threads=1):
-    """Run the step of ``rule``."""
+    """Run the step of ``rule``; a step with nothing to show (``NothingToShow``) has
+    each of its figures and tables written as a note saying why."""
+    from imbench.tables import NothingToShow, write_note  # not while planning
+
     step = importlib.import_module(f"imbench.steps.{rule}")
-    step.run(input, output, params, threads)
+    try:
+        step.run(input, output, params, threads)
+    except NothingToShow as nothing:
+        figures = [
+            path
+            for key, paths in output.items()
+            if key.startswith("figure_")
+            for path in paths
+        ]
+        if figures:
+            from imbench.figures import note
+
+            note(figures, str(nothing))
+        for key, paths in output.items():
+            if key.startswith("table_"):
+                write_note(paths, str(nothing))

@@ -3,9 +3,9 @@ Markdown headline tables, every cell's status, the datasets and the provenance."
 
 import json
 
-from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import write_text
-from imbench.runtime import package_versions
+from imbench.provenance import package_versions
+from imbench.records import CELL_KEYS, FOLD_KEYS
 from imbench.summary import cell_table, summarise, summary_markdown
 from imbench.tables import load_metrics, write_csv
 

@@ -19,12 +19,11 @@ from joblib import Parallel, delayed, parallel_config
 
 from imbench import sources
 from imbench.cells import cell_identity, data_digest, run_cell, run_view
-from imbench.evaluation import CELL_KEYS, FOLD_KEYS
 from imbench.io import write_dataset, write_table_with_meta, write_text
 from imbench.methods import METHODS
+from imbench.records import CELL_KEYS, METRIC_COLUMNS, FitParams
 
 log = logging.getLogger("imbench")
-METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]
 SHOW_EVERY = 60  # seconds between progress lines on stderr (every line is logged)
 
 
@@ -48,14 +47,14 @@ def run(input, output, params, threads=1):
     )
     write_dataset(output["dataset"], X, y, info)
     data = data_digest(X, y)
-    fitted = {n: p for n, p in params["cells"].items() if not _view(n)}
+    cells = {name: FitParams.from_json(p) for name, p in params["cells"].items()}
+    fitted = {name: p for name, p in cells.items() if not _view(name)}
     output_of = {
-        name: Path(output["predictions"]) / f"{name}.parquet"
-        for name in params["cells"]
+        name: Path(output["predictions"]) / f"{name}.parquet" for name in cells
     }
     started, shown, results, fits = time.monotonic(), 0.0, [], {}
     with parallel_config(backend="loky", inner_max_num_threads=1):
-        cells = Parallel(n_jobs=threads, return_as="generator")(
+        done = Parallel(n_jobs=threads, return_as="generator")(
             delayed(run_cell)(
                 X,
                 y,
@@ -66,37 +65,37 @@ def run(input, output, params, threads=1):
             )
             for name, cell_params in fitted.items()
         )
-        for metrics, meta, fit in cells:  # in order, as they finish
-            _log_cell(meta, fit)
-            results.append((metrics, meta))
-            fits[f"{meta['classifier']}/{meta['method']}"] = fit
+        for metrics, record, fit in done:  # in order, as they finish
+            _log_cell(record, fit)
+            results.append((metrics, record))
+            fits[f"{record.classifier}/{record.method}"] = fit
             elapsed = time.monotonic() - started
             line = progress(len(results), len(fitted), elapsed)
             log.info(line)
             if elapsed - shown >= SHOW_EVERY:  # long jobs: in the SLURM log too
                 print(f"imbench: {spec['name']}: {line}", file=sys.stderr, flush=True)
                 shown = elapsed
-    for name, cell_params in params["cells"].items():
+    for name, cell_params in cells.items():
         if _view(name):  # after the fits: a view reads its baseline's predictions
             classifier, method = name.split("/")
-            metrics, meta, _ = run_view(
+            metrics, record, _ = run_view(
                 output_of[f"{classifier}/baseline"],
                 method,
-                cell_params["method_params"],
+                cell_params.method_params,
                 output_of[name],
                 params["evaluation"],
             )
-            log.info("%s: %s, a view of the baseline (no fit)", name, meta["status"])
-            results.append((metrics, meta))
+            log.info("%s: %s, a view of the baseline (no fit)", name, record.status)
+            results.append((metrics, record))
     frames, statuses = [], []
-    for metrics, meta in results:
-        cell = {field: meta[field] for field in CELL_KEYS}
+    for metrics, record in results:
+        cell = {field: getattr(record, field) for field in CELL_KEYS}
         statuses.append(
             {
                 **cell,
-                "status": meta["status"],
-                "reason": meta["reason"],
-                "thresholds": meta.get("thresholds", []),
+                "status": record.status,
+                "reason": record.reason,
+                "thresholds": record.thresholds or [],
             }
         )
         if metrics is not None:
@@ -144,16 +143,16 @@ def progress(done, total, elapsed):
     )
 
 
-def _log_cell(meta, fit):
-    for record in meta["folds"]:
-        for note in record["adaptations"]:
-            log.info("repeat %d fold %d: %s", record["repeat"], record["fold"], note)
+def _log_cell(record, fit):
+    for fold in record.folds:
+        for note in fold["adaptations"]:
+            log.info("repeat %d fold %d: %s", fold["repeat"], fold["fold"], note)
     how = f"fitted in {fit['seconds']:.1f} s" if fit else "from the cache"
     log.info(
         "%s/%s/%s: %s %s (%s)",
-        *(meta[field] for field in CELL_KEYS),
-        meta["status"],
-        meta["reason"],
+        *(getattr(record, field) for field in CELL_KEYS),
+        record.status,
+        record.reason,
         how,
     )
 

@@ -6,15 +6,12 @@ expected calibration error)."""
 from collections import defaultdict
 
 import numpy as np
-import pandas as pd
 
 from imbench import figures
-from imbench.calibration import calibration_error, reliability
-from imbench.curves import precision_on_grid, roc_on_grid
-from imbench.runtime import stem
-from imbench.tables import load_metrics, ok_cells, read_predictions, write_tables
+from imbench.calibration import calibration_table
+from imbench.curves import repeat_curves
+from imbench.tables import load_metrics, ok_cells, read_predictions, some, write_tables
 
-GRID = np.linspace(0, 1, 101)
 KEY = ["positive_rate", "classifier", "method"]
 
 
@@ -22,54 +19,32 @@ def run(input, output, params, threads=1):
     """``input``: ``metrics`` files and ``predictions`` directories."""
     _, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
-    pr, roc = defaultdict(list), defaultdict(list)
-    pooled = defaultdict(lambda: ([], []))
-    cells = ok_cells(cells)
-    if not cells:
-        return figures.nothing_to_show(output)
-    for cell in cells:
+    tests = defaultdict(list)
+    for cell in some(ok_cells(cells)):
         predictions, _ = read_predictions(input["predictions"], cell)
         key = (rate_of[cell["dataset"]], cell["classifier"], cell["method"])
-        test = predictions[predictions["role"] == "test"]
-        for _, repeat in test.groupby("repeat"):
-            y, proba = repeat["y_true"].to_numpy(), repeat["proba"].to_numpy()
-            pooled[key][0].append(y)
-            pooled[key][1].append(proba)
-            if y.min() < y.max():  # a curve needs both classes
-                pr[key].append(precision_on_grid(y, proba, GRID))
-                roc[key].append(roc_on_grid(y, proba, GRID))
+        tests[key].append(predictions[predictions["role"] == "test"])
+    pr, roc, pooled = repeat_curves(tests)
     figures.curve_panels(
-        {key: (GRID, ys) for key, ys in pr.items()},
-        [output["pr_pdf"], output["pr_png"]],
+        pr,
+        output["figure_pr_curves"],
         "recall",
         "precision",
         ("random scorer", lambda x, rate: np.full_like(x, rate, dtype=float)),
     )
     figures.curve_panels(
-        {key: (GRID, ys) for key, ys in roc.items()},
-        [output["roc_pdf"], output["roc_png"]],
+        roc,
+        output["figure_roc_curves"],
         "false-positive rate",
         "true-positive rate",
         ("random scorer", lambda x, rate: x),
     )
-    rows, diagrams = [], {}
-    for key, (ys, probas) in sorted(pooled.items()):
-        y, proba = np.concatenate(ys), np.concatenate(probas)
-        predicted, observed = reliability(y, proba)
-        diagrams[key] = (predicted, [observed])
-        rows.append(
-            dict(
-                zip(KEY, key, strict=True),
-                observed_rate=y.mean(),
-                mean_predicted=proba.mean(),
-                expected_calibration_error=calibration_error(y, proba),
-            )
-        )
+    diagrams, table = calibration_table(pooled, KEY)
     figures.curve_panels(
         diagrams,
-        [output["calibration_pdf"], output["calibration_png"]],
+        output["figure_reliability"],
         "predicted (quantile-bin mean)",
         "observed positive rate",
         ("calibrated", lambda x, rate: x),
     )
-    write_tables(pd.DataFrame(rows), stem(output["csv"]))
+    write_tables(table, output["table_calibration"])

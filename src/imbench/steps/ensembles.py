@@ -8,13 +8,13 @@ from imbench import figures
 from imbench.comparisons import ensemble_gains
 from imbench.curves import ensemble_curves
 from imbench.names import label
-from imbench.runtime import stem
 from imbench.stats import Equivalence, holm
 from imbench.tables import (
     instance_means,
     load_metrics,
     ok_cells,
     read_predictions,
+    some,
     write_tables,
 )
 
@@ -27,8 +27,6 @@ def run(input, output, params, threads=1):
     ``equivalence`` (see ``stats.Equivalence``)."""
     metrics, cells, datasets = load_metrics(input["metrics"])
     rate_of = datasets.set_index("dataset")["positive_rate"]
-    if not ok_cells(cells, "undersample_ensemble"):
-        return figures.nothing_to_show(output)
     curves = pd.concat(
         [
             ensemble_curves(read_predictions(input["predictions"], cell)[0]).assign(
@@ -36,7 +34,7 @@ def run(input, output, params, threads=1):
                 classifier=cell["classifier"],
                 positive_rate=rate_of[cell["dataset"]],
             )
-            for cell in ok_cells(cells, "undersample_ensemble")
+            for cell in some(ok_cells(cells, "undersample_ensemble"))
         ],
         ignore_index=True,
     )
@@ -44,7 +42,7 @@ def run(input, output, params, threads=1):
         curves,
         {metric: instance_means(metrics, metric, rule) for metric, rule in PANELS},
         PANELS,
-        [output["pdf"], output["png"]],
+        output["figure_ensembles"],
     )
     table = pd.DataFrame(
         {"metric": label(metric, rule), **row}
@@ -59,4 +57,4 @@ def run(input, output, params, threads=1):
         )
     )
     table["p_holm"] = holm(table["p"])
-    write_tables(table, stem(output["csv"]))
+    write_tables(table, output["table_ensembles"])

@@ -9,7 +9,7 @@ from imbench.tables import read_result_table
 def run(input, output, params, threads=1):
     """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``cost_threshold``,
     ``f1_averages`` and (when it ran) ``ensembles`` tables; ``params``:
-    ``shown_ratio``, ``f1_rule`` and ``config_hash``."""
+    ``shown_cost_ratio``, ``f1_rule`` and ``config_hash``."""
     text = findings(
         sweep=read_result_table(input["ratio_sweep"]),
         answers=read_result_table(input["ratio_sweep_answer"]),
@@ -18,8 +18,8 @@ def run(input, output, params, threads=1):
         if input.get("ensembles")
         else None,
         gaps=read_result_table(input["f1_averages"]),
-        ratio=params["shown_ratio"],
+        ratio=params["shown_cost_ratio"],
         f1_rule=params["f1_rule"],
         config_hash=params["config_hash"],
     )
-    write_text(output["markdown"], text)
+    write_text(output["document_findings"][0], text)

@@ -2,34 +2,29 @@
 positive rate, its practical verdict (better, equivalent, worse or undecided), and the
 rate from which every method is practically equivalent to the baseline."""
 
-import pandas as pd
-
 from imbench import figures
-from imbench.comparisons import gains_over, stops_mattering
+from imbench.comparisons import sweep_tables
 from imbench.names import label, relative_rope
-from imbench.runtime import stem
 from imbench.stats import Equivalence
-from imbench.tables import load_metrics, write_tables
+from imbench.tables import load_metrics, some, write_tables
 
 
 def run(input, output, params, threads=1):
-    """``params``: ``panels``, the ``[metric, rule]`` of each figure (one figure per
-    panel, in ``output["pdf"]`` and ``output["png"]`` in the same order);
+    """``params``: ``sweep_panels``, the ``[metric, rule]`` of each figure (one per
+    panel, its PDF and PNG in turn in ``output["figure_ratio_sweep"]``);
     ``equivalence`` (see ``stats.Equivalence``)."""
-    metrics, _, _ = load_metrics(input["metrics"])
-    if metrics.empty:
-        return figures.nothing_to_show(output)
-    equivalence = Equivalence(**params["equivalence"])
-    gains, answers = [], []
-    for (metric, rule), pdf, png in zip(
-        params["panels"], output["pdf"], output["png"], strict=True
-    ):
-        table = gains_over(metrics, metric, rule, equivalence)
+    metrics = some(load_metrics(input["metrics"])[0])
+    panels = params["sweep_panels"]
+    gains, answers = sweep_tables(metrics, panels, Equivalence(**params["equivalence"]))
+    paths = output["figure_ratio_sweep"]
+    for index, (metric, rule) in enumerate(panels):
         figures.ratio_sweep(
-            table, label(metric, rule), relative_rope(metric), [pdf, png]
+            gains[gains["metric"] == label(metric, rule)]
+            .drop(columns="metric")
+            .reset_index(drop=True),
+            label(metric, rule),
+            relative_rope(metric),
+            paths[2 * index : 2 * index + 2],
         )
-        gains.append(table.assign(metric=label(metric, rule)))
-        answers.append(stops_mattering(table).assign(metric=label(metric, rule)))
-    for frames, path in ((gains, output["csv"]), (answers, output["answer_csv"])):
-        table = pd.concat(frames, ignore_index=True)
-        write_tables(table[["metric", *table.columns.drop("metric")]], stem(path))
+    write_tables(gains, output["table_ratio_sweep"])
+    write_tables(answers, output["table_ratio_sweep_answer"])

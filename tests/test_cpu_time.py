@@ -4,12 +4,13 @@ run."""
 import math
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 import yaml
 
 from imbench.config import build_plan, load_yaml
-from imbench.cost import (
+from imbench.cpu_time import (
     RECORDS,
     CostModel,
     dataset_shapes,
@@ -19,6 +20,7 @@ from imbench.cost import (
     validation_fits,
     work,
 )
+from imbench.records import FitParams, OuterCV, Validation
 
 from .conftest import REPO, SCHEMA
 
@@ -41,9 +43,9 @@ def record(rows, rate, seconds, classifier="logistic_regression", method="smote"
 @pytest.mark.parametrize(
     "thresholds,fits",
     [
-        ({"strategy": "none"}, 0.0),
-        ({"strategy": "holdout", "holdout_fraction": 0.25}, 0.75),
-        ({"strategy": "inner_cv", "inner_folds": 3}, 2.0),
+        (Validation("none", inner_folds=3, holdout_fraction=0.25), 0.0),
+        (Validation("holdout", inner_folds=3, holdout_fraction=0.25), 0.75),
+        (Validation("inner_cv", inner_folds=3, holdout_fraction=0.25), 2.0),
     ],
 )
 def test_validation_fits_count_training_fold_fits(thresholds, fits):
@@ -51,15 +53,16 @@ def test_validation_fits_count_training_fold_fits(thresholds, fits):
 
 
 def test_work_grows_with_folds_models_and_members():
-    params = {
-        "cv": {"folds": 5, "repeats": 2},
-        "thresholds": {"strategy": "holdout", "holdout_fraction": 0.25},
-        "classifier_params": {"n_estimators": 50},
-        "method_params": {"n_members": 4},
-    }
+    params = FitParams(
+        classifier_params={"n_estimators": 50},
+        method_params={"n_members": 4},
+        seed=0,
+        cv=OuterCV(folds=5, repeats=2, seed=0),
+        thresholds=Validation("holdout", inner_folds=3, holdout_fraction=0.25),
+    )
     assert work("random_forest", "undersample_ensemble", params, 20) == (17.5, 200, 20)
-    params["classifier_params"] = {"hidden_layer_sizes": [16, 8], "max_iter": 100}
-    params["method_params"] = {}
+    mlp = {"hidden_layer_sizes": [16, 8], "max_iter": 100}
+    params = replace(params, classifier_params=mlp, method_params={})
     assert work("mlp", "baseline", params, 20) == (17.5, 2400, 20)
 
 
@@ -115,7 +118,7 @@ def test_the_default_config_estimate_is_within_1_5x_of_its_measured_cost():
 
 def imbench_cost(*args):
     return subprocess.run(
-        [sys.executable, "-m", "imbench.cost", *args],
+        [sys.executable, "-m", "imbench.cpu_time", *args],
         cwd=REPO,
         capture_output=True,
         text=True,

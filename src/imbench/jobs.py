@@ -1,13 +1,11 @@
-"""What every workflow script needs: a log file, pinned threads, provenance."""
+"""How a workflow job runs: its log file and pinned threads (``job``), and how many
+CPUs a SLURM group job gets (``cluster_cores``)."""
 
 import contextlib
-import functools
 import gc
 import logging
 import os
-import platform
 import subprocess
-from importlib import metadata
 
 THREAD_VARIABLES = (
     "OMP_NUM_THREADS",
@@ -17,7 +15,6 @@ THREAD_VARIABLES = (
     "VECLIB_MAXIMUM_THREADS",
     "NUMEXPR_NUM_THREADS",
 )
-PACKAGES = ("imbench", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "pandas")
 
 
 @contextlib.contextmanager
@@ -62,44 +59,6 @@ def job(log_path, threads=1):
         pyarrow.set_cpu_count(arrow_threads)
         root.removeHandler(handler)
         handler.close()
-
-
-def package_versions():
-    """Versions of the packages results depend on, and of Python (a new dict each
-    call; the lookups, ~7 ms, are made once per process)."""
-    return dict(_installed_versions())
-
-
-@functools.cache
-def _installed_versions():
-    versions = {"python": platform.python_version()}
-    for package in PACKAGES:
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
-    return tuple(versions.items())
-
-
-def git_commit(directory="."):
-    """The checked-out commit of ``directory`` (with ``-dirty`` when modified), or
-    None outside a git checkout."""
-    try:
-        commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=40"],
-            cwd=directory,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return commit or None
-
-
-def stem(path):
-    """``path`` without its suffix: where a job writes a table's .csv, .md and .tex."""
-    return str(path).rsplit(".", 1)[0]
 
 
 def cluster_cores(most=8):

@@ -6,7 +6,8 @@ its cells by their fits' CPU time, so making the data, imports, scoring and writ
 are counted) and the work it did. CPU time, unlike wall time, does not grow while a
 job waits for a core on a busy machine; Snakemake's ``cpu_time`` is not used, as it
 is sampled every 30 s and misses up to that much of each job. The shipped records
-(``cost_records.csv``) were measured so, on the machine ``docs/performance.md`` names.
+(``cpu_time_records.csv``) were measured so, on the machine ``docs/performance.md``
+names.
 The work of a cell is
 
     fits  = folds x repeats x (1 + validation fits per fold, in training-fold units)
@@ -39,8 +40,9 @@ from pathlib import Path
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
+from imbench.records import CellRecord
 
-RECORDS = Path(__file__).with_name("cost_records.csv")
+RECORDS = Path(__file__).with_name("cpu_time_records.csv")
 RECORD_COLUMNS = [
     "classifier",
     "method",
@@ -61,26 +63,27 @@ SIZE_PARAMS = {  # the parameters a model's fit time grows with, linearly
 MEMBER_PARAMS = ("n_members", "boosting_rounds")
 
 
-def validation_fits(thresholds):
-    """Validation fits per outer fold, in units of a training-fold fit."""
-    if thresholds["strategy"] == "holdout":
-        return 1 - thresholds["holdout_fraction"]
-    if thresholds["strategy"] == "inner_cv":
-        return thresholds["inner_folds"] - 1  # k fits on (k - 1) / k of the rows
+def validation_fits(validation):
+    """Validation fits per outer fold (``records.Validation``), in units of a
+    training-fold fit."""
+    if validation.strategy == "holdout":
+        return 1 - validation.holdout_fraction
+    if validation.strategy == "inner_cv":
+        return validation.inner_folds - 1  # k fits on (k - 1) / k of the rows
     return 0.0
 
 
 def work(classifier, method, params, width):
-    """``(fits, size, width)`` of a cell whose fit parameters are ``params`` (as
-    ``Plan.fit_params`` gives them)."""
-    cv = params["cv"]
-    fits = cv["folds"] * cv["repeats"] * (1 + validation_fits(params["thresholds"]))
-    model = {**CLASSIFIERS[classifier].defaults, **params["classifier_params"]}
+    """``(fits, size, width)`` of a cell whose fit parameters are ``params`` (a
+    ``records.FitParams``)."""
+    cv = params.cv
+    fits = cv.folds * cv.repeats * (1 + validation_fits(params.thresholds))
+    model = {**CLASSIFIERS[classifier].defaults, **params.classifier_params}
     size = 1.0
     for name in SIZE_PARAMS.get(classifier, ()):
         value = model[name]
         size *= sum(value) if isinstance(value, list) else value
-    members = {**METHODS[method].defaults, **params["method_params"]}
+    members = {**METHODS[method].defaults, **params.method_params}
     for name in MEMBER_PARAMS:
         size *= members.get(name, 1)
     return fits, size, width
@@ -222,14 +225,15 @@ def records_from_results(results):
             if cell["status"] != "ok":
                 continue
             meta = _meta(Path(results, "predictions", dataset, f"{name}.parquet"))
+            record = CellRecord.from_json(meta)
             fits, size, width = work(
-                meta["classifier"], meta["method"], meta["params"], info["n_features"]
+                record.classifier, record.method, record.params, info["n_features"]
             )
             share = cell["fit"]["cpu_seconds"] / total
             records.append(
                 {
-                    "classifier": meta["classifier"],
-                    "method": meta["method"],
+                    "classifier": record.classifier,
+                    "method": record.method,
                     "rate": _rate(info),
                     "rows": float(info["n_samples"]),
                     "fits": fits,

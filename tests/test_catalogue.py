@@ -1,0 +1,124 @@
+"""The analysis catalogue holds the workflow to it: each entry has its step, its
+report captions, its params and its outputs, and a config makes the analyses whose
+methods it runs."""
+
+import copy
+import inspect
+
+import pytest
+
+from imbench.analyses import CATALOGUE
+from imbench.config import Plan, build_plan, load_yaml
+from imbench.steps import run
+
+from .conftest import REPO, SCHEMA, TEST_CONFIG
+
+
+def the_test_config():
+    return load_yaml(REPO / TEST_CONFIG)
+
+
+def plan_of(config):
+    return build_plan(config, SCHEMA, base_dir=REPO)
+
+
+@pytest.mark.parametrize("analysis", CATALOGUE, ids=lambda a: a.name)
+def test_every_entry_has_its_step_captions_params_and_inputs(analysis):
+    from importlib import import_module
+
+    step = import_module(f"imbench.steps.{analysis.name}")
+    assert list(inspect.signature(step.run).parameters)[:3] == [
+        "input",
+        "output",
+        "params",
+    ]
+    plan = plan_of(the_test_config())
+    for files in plan.analysis_outputs(analysis).values():
+        for _, caption in files:
+            if caption:
+                assert (REPO / "workflow" / "report" / f"{caption}.rst").is_file()
+    for name in analysis.params:
+        assert callable(getattr(Plan, name, None)), name
+    assert set(analysis.inputs) <= {"metrics", "predictions"}
+    written = {table for entry in CATALOGUE for table in entry.tables}
+    assert set(analysis.reads) <= written
+    assert set(analysis.unpublished) <= set(analysis.tables)
+    if analysis.panels:
+        assert callable(getattr(Plan, analysis.panels, None))
+
+
+def test_the_test_run_made_every_output_of_every_analysis(test_config_run):
+    plan = plan_of(the_test_config())
+    assert [a.name for a in plan.analyses()] == [a.name for a in CATALOGUE]
+    for analysis in plan.analyses():
+        for files in plan.analysis_outputs(analysis).values():
+            for path, _ in files:
+                assert (test_config_run / path).stat().st_size > 0, path
+
+
+def test_an_analysis_is_made_only_when_its_methods_run():
+    config = the_test_config()
+    without = copy.deepcopy(config)
+    del without["methods"]["undersample_ensemble"]
+    without["classifiers"]["hist_gradient_boosting"]["methods"].remove(
+        "undersample_ensemble"
+    )
+    names = [analysis.name for analysis in plan_of(without).analyses()]
+    assert "ensembles" not in names and "ratio_sweep" in names
+    no_baseline = copy.deepcopy(without)
+    for view_or_baseline in ("baseline", "threshold_f1"):  # a view needs its baseline
+        del no_baseline["methods"][view_or_baseline]
+    no_baseline["classifiers"]["hist_gradient_boosting"]["methods"].remove("baseline")
+    names = {analysis.name for analysis in plan_of(no_baseline).analyses()}
+    assert not names & {"ratio_sweep", "findings", "ensembles"}
+    assert {"cost_threshold", "decision_guide"} <= names
+
+
+def test_publish_copies_every_figure_and_the_published_tables():
+    plan = plan_of(the_test_config())
+    published = set(plan.published())
+    for analysis in plan.analyses():
+        for key, files in plan.analysis_outputs(analysis).items():
+            for path, _ in files:
+                table = key.removeprefix("table_")
+                expected = (
+                    path.endswith(".png")
+                    or key.startswith("document_")
+                    or (path.endswith(".md") and table not in analysis.unpublished)
+                )
+                assert (path in published) == expected, path
+
+
+def test_a_step_with_nothing_to_show_writes_a_note_in_each_output(
+    tmp_path, monkeypatch
+):
+    """``NothingToShow`` from a step: each of its figures and tables says why, in
+    every format, and the job succeeds."""
+    import sys
+    import types
+
+    from imbench.tables import NothingToShow, read_result_table
+
+    def nothing(input, output, params, threads):
+        raise NothingToShow("nothing ran")
+
+    step = types.SimpleNamespace(run=nothing)
+    monkeypatch.setitem(sys.modules, "imbench.steps.curves", step)
+    analysis = next(a for a in CATALOGUE if a.name == "curves")
+    output = {
+        key: [tmp_path / path for path, _ in files]
+        for key, files in analysis.outputs().items()
+    }
+    for paths in output.values():
+        for path in paths:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    run("curves", {}, output, {})
+    csv, md, tex = output["table_calibration"]
+    assert read_result_table(csv).empty
+    assert md.read_text() == "nothing ran\n" and tex.read_text() == "% nothing ran\n"
+    figures = [
+        path for key in output if key.startswith("figure_") for path in output[key]
+    ]
+    assert len(figures) == 6
+    for path in figures:
+        assert path.stat().st_size > 1000
