@@ -7,7 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from imbench import advice, calibration, comparisons, costs, curves, stats, summary
+from imbench import (
+    advice,
+    calibration,
+    comparisons,
+    costs,
+    curves,
+    stats,
+    summary,
+    tables,
+)
 from imbench.metrics import probability_metrics
 
 from .conftest import BOTH_CLASSES
@@ -39,6 +48,8 @@ def synthetic_metrics(
                             threshold_rule="none",
                             metric="average_precision",
                             value=value + noise + rng.normal(scale=0.005),
+                            identical=False,
+                            degenerate=False,
                         )
                     )
     return pd.DataFrame(rows)
@@ -116,6 +127,98 @@ def test_ratio_sweep_finds_where_handling_stops_mattering():
         "every method practically equivalent to the baseline from rate 0.1 on"
     )
     assert answer["below"] == "at 0.05: helps better (P = 1.00)"
+
+
+def with_copy(metrics, rates, name="copy"):
+    """``metrics`` with ``name``, a method whose predictions are the baseline's at
+    ``rates`` (its rows marked identical, as ``tables.identical_rows`` marks them)
+    and worse elsewhere."""
+    copy = metrics[metrics["method"] == "baseline"].assign(method=name)
+    same = copy["positive_rate"].isin(rates)
+    copy.loc[~same, "value"] -= 0.2
+    return pd.concat([metrics, copy.assign(identical=same)], ignore_index=True)
+
+
+def test_an_identical_comparison_has_no_verdict_and_no_count():
+    """A method that is the baseline by construction is ``identical``: no test, no
+    Holm family, no say in where handling stops mattering, no rank."""
+    metrics = with_copy(synthetic_metrics({0.01: 0.1, 0.1: 0.0, 0.5: 0.0}), [0.1, 0.5])
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    copy = gains[gains["method"] == "copy"].set_index("positive_rate")
+    assert copy["verdict"].to_dict() == {
+        0.01: "worse",
+        0.1: "identical",
+        0.5: "identical",
+    }
+    assert copy.loc[[0.1, 0.5], ["p", "p_holm", "p_equivalent"]].isna().all().all()
+    helps = gains[gains["method"] == "helps"]
+    alone = comparisons.gains_over(
+        metrics[metrics["method"] != "copy"], "average_precision", "none", EQUIVALENCE
+    )
+    # the Holm family is the tested comparisons only: the copy at 0.01 and helps
+    tested = pd.concat([helps["p"], copy.loc[[0.01], "p"]])
+    np.testing.assert_allclose(
+        helps["p_holm"], stats.holm(tested.to_numpy())[: len(helps)]
+    )
+    assert list(alone["verdict"]) == list(helps["verdict"])
+    answer = comparisons.stops_mattering(gains).iloc[0]
+    assert answer["stops_at"] == 0.1
+    assert answer["least_p_equivalent"] == pytest.approx(
+        helps.loc[helps["positive_rate"] >= 0.1, "p_equivalent"].min()
+    )
+    everywhere = with_copy(
+        synthetic_metrics({0.5: 0.0}).query("method != 'helps'"), [0.5]
+    )
+    gains = comparisons.gains_over(everywhere, "average_precision", "none", EQUIVALENCE)
+    answer = comparisons.stops_mattering(gains).iloc[0]
+    assert answer["answer"].startswith("every method identical to the baseline")
+    _, table = comparisons.rankings(
+        with_copy(synthetic_metrics({0.01: 0.1, 0.1: 0.0}), [0.01, 0.1]),
+        [["average_precision", "none"]],
+        0.05,
+    )
+    assert set(table["method"]) == {"baseline", "helps"}
+    assert set(table["identical"]) == {"copy"}
+
+
+def test_a_threshold_method_is_compared_at_its_own_threshold_where_the_rule_is_05():
+    base = synthetic_metrics({0.1: 0.0}).query("method == 'baseline'")
+    rows = [
+        base.assign(threshold_rule="default"),
+        base.assign(method="threshold_f1", threshold_rule="default", identical=True),
+        base.assign(
+            method="threshold_f1", threshold_rule="own", value=base["value"] + 0.1
+        ),
+    ]
+    metrics = pd.concat(rows, ignore_index=True)
+    means = tables.compared_means(metrics, "average_precision", "default")
+    view = means[means["method"] == "threshold_f1"]
+    assert not view["identical"].any()
+    gains = comparisons.gains_over(metrics, "average_precision", "default", EQUIVALENCE)
+    assert gains["gain"].item() == pytest.approx(0.1)
+    assert gains["verdict"].item() == "better"
+
+
+def test_identical_rows_are_cells_with_the_baselines_predictions_but_own():
+    cells = [
+        {
+            "dataset": "d",
+            "classifier": "c",
+            "method": m,
+            "status": "ok",
+            "identical": same,
+        }
+        for m, same in (("baseline", False), ("view", True), ("other", False))
+    ]
+    metrics = pd.DataFrame(
+        {
+            "dataset": "d",
+            "classifier": "c",
+            "method": ["baseline", "view", "view", "other"],
+            "threshold_rule": ["default", "default", "own", "default"],
+        }
+    )
+    assert list(tables.identical_rows(metrics, cells)) == [False, True, False, False]
 
 
 def test_ratio_sweep_when_handling_always_matters_or_evidence_is_thin():
@@ -494,3 +597,84 @@ def test_claims_tally_support_and_contradiction():
     )
     one_rate = pd.DataFrame({"positive_rate": [0.05], "classifier": ["lr"]})
     assert saito_claim(one_rate) == ("cannot tell", "this run has one positive rate")
+
+
+def test_a_degenerate_model_is_left_out_of_the_pairs():
+    """Instances where the method's model learnt nothing are not paired; with none
+    left the comparison is ``degenerate``, no verdict, and holds its rate open."""
+    metrics = synthetic_metrics({0.01: 0.0, 0.5: 0.0})
+    flat = (metrics["method"] == "helps") & (
+        (metrics["positive_rate"] == 0.01) | metrics["dataset"].str.endswith("-0")
+    )
+    metrics.loc[flat, "degenerate"] = True
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    by_rate = gains.set_index("positive_rate")
+    assert by_rate.loc[0.01, "verdict"] == "degenerate"
+    assert np.isnan(by_rate.loc[0.01, "p_better"])
+    assert by_rate.loc[0.5, "n"] == 7  # one of the 8 instances degenerate
+    answer = comparisons.stops_mattering(gains).iloc[0]
+    assert answer["stops_at"] == 0.5
+    assert "helps degenerate" in answer["below"]
+
+
+def test_the_same_predictions_are_those_of_one_model_whatever_the_row_order(tmp_path):
+    """Within rounding (a fit on the same rows in another order) a cell predicts what
+    its baseline does; a real difference, or other samples, is another model."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from imbench.cells import same_predictions
+
+    rng = np.random.default_rng(0)
+    layout = {
+        "repeat": np.zeros(6, np.int16),
+        "fold": np.repeat([0, 1], 3).astype(np.int16),
+        "role": ["test"] * 6,
+        "split": np.full(6, -1, np.int16),
+        "sample_index": np.arange(6, dtype=np.int32),
+    }
+    proba = rng.random(6)
+
+    def written(name, values, **changes):
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.table({**layout, **changes, "proba": values}), path)
+        return path
+
+    baseline = written("baseline", proba)
+    assert same_predictions(written("rounded", proba + 1e-12), baseline)
+    assert not same_predictions(written("other", proba + 1e-6), baseline)
+    shuffled = np.arange(6, dtype=np.int32)[::-1]
+    assert not same_predictions(written("rows", proba, sample_index=shuffled), baseline)
+
+
+def test_a_cell_predicting_one_value_is_degenerate():
+    from imbench.cells import degenerate
+
+    rows = pd.DataFrame(
+        {
+            "repeat": 0,
+            "fold": [0, 0, 1, 1, 1],
+            "role": ["test", "test", "test", "test", "validation"],
+            "proba": [0.5, 0.5, 0.5, 0.5, 0.9],
+        }
+    )
+    assert degenerate(rows).startswith("it predicts one value in every test fold")
+    rows.loc[3, "proba"] = 0.6
+    assert degenerate(rows) == ""
+
+
+def test_the_rope_sensitivity_shows_which_verdicts_hang_on_the_width():
+    """A gain of 1.5 ROPEs is better at the ROPE and at half of it, not at twice it;
+    a gain of 10 ROPEs is better at every width."""
+    metrics = synthetic_metrics({0.01: 0.015, 0.1: 0.1}, n_instances=15)
+    panels = [["average_precision", "none"]]
+    *_, sensitivity = comparisons.sweep_tables(metrics, panels, EQUIVALENCE)
+    by_rate = sensitivity.set_index("positive_rate")
+    assert by_rate.loc[0.01, ["verdict", "verdict_at_0.5x"]].tolist() == [
+        "better",
+        "better",
+    ]
+    assert (
+        by_rate.loc[0.01, "verdict_at_2x"] != "better" and by_rate.loc[0.01, "changes"]
+    )
+    assert not by_rate.loc[0.1, "changes"]

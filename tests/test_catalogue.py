@@ -75,6 +75,8 @@ def test_an_analysis_is_made_only_when_its_methods_run():
 
 
 def test_publish_copies_every_figure_and_the_published_tables():
+    """Every figure as PNG, the Markdown of the tables but the unpublished ones, the
+    data tables as CSV, the documents."""
     plan = plan_of(the_test_config())
     published = set(plan.published())
     for analysis in plan.analyses():
@@ -85,6 +87,7 @@ def test_publish_copies_every_figure_and_the_published_tables():
                     path.endswith(".png")
                     or key.startswith("document_")
                     or (path.endswith(".md") and table not in analysis.unpublished)
+                    or (path.endswith(".csv") and table in analysis.data)
                 )
                 assert (path in published) == expected, path
 
@@ -122,3 +125,49 @@ def test_a_step_with_nothing_to_show_writes_a_note_in_each_output(
     assert len(figures) == 6
     for path in figures:
         assert path.stat().st_size > 1000
+
+
+def test_every_sweep_verdict_is_recomputed_by_baycomp_from_the_instance_table(
+    test_config_run,
+):
+    """``ratio_sweep_instances.csv`` alone re-checks ``ratio_sweep.csv``: baycomp's
+    signed-rank test on its gains (with the verdicts' seed and draws) gives every
+    row's three probabilities from the instances not degenerate; an identical or a
+    degenerate row has none."""
+    import numpy as np
+    import pandas as pd
+    from baycomp import SignedRankTest
+
+    from imbench.names import lower_is_better, relative_rope
+    from imbench.stats import POSTERIOR_SAMPLES, posterior_seed
+
+    tables = test_config_run / "results" / "tables"
+    verdicts = pd.read_csv(tables / "ratio_sweep.csv")
+    values = pd.read_csv(tables / "ratio_sweep_instances.csv")
+    keys = ["metric", "classifier", "positive_rate", "method"]
+    pairs = dict(tuple(values.groupby(keys)))
+    checked = 0
+    for _, row in verdicts.iterrows():
+        pair = pairs[tuple(row[keys])]
+        if row["verdict"] in ("identical", "degenerate"):
+            assert pair[row["verdict"]].all() and np.isnan(row["p_equivalent"])
+            continue
+        pair = pair[~pair["degenerate"]]
+        metric = row["metric"].split(" @ ")[0]
+        gains = pair["value"] - pair["baseline_value"]
+        gains = -gains if lower_is_better(metric) else gains
+        if relative_rope(metric):
+            gains = gains / pair["baseline_value"].abs()
+        gains = gains.dropna().to_numpy()
+        assert len(gains) == row["n"]
+        theirs = SignedRankTest.probs(
+            np.zeros(len(gains)),
+            gains,
+            row["rope"],
+            nsamples=POSTERIOR_SAMPLES,
+            random_state=posterior_seed(len(gains)),
+        )
+        ours = row[["p_worse", "p_equivalent", "p_better"]].to_numpy(float)
+        np.testing.assert_allclose(ours, theirs, atol=1 / POSTERIOR_SAMPLES)
+        checked += 1
+    assert checked > 0

@@ -424,6 +424,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
         for name in (
             "ratio_sweep",
             "ratio_sweep_answer",
+            "ratio_sweep_rope",
             "cost_threshold",
             "f1_averages",
             "ensembles",

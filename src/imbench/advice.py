@@ -8,7 +8,7 @@ import pandas as pd
 from imbench.classifiers import CLASSIFIERS
 from imbench.names import label
 from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
-from imbench.tables import instance_means
+from imbench.tables import compared_means
 
 SEVERE_BELOW = 0.05  # the rules of thumb call a positive rate under 5% severe
 BALANCED_FROM = 0.5  # from here on no rule of thumb handles anything
@@ -60,12 +60,16 @@ def _evidence(advised, verdicts):
             return "", None, f"not run ({advised} was not in the config)"
         row = verdicts.loc[advised]
         sentence = {
+            "identical": f"cannot tell: {advised} is the baseline here (it changes "
+            "nothing)",
+            "degenerate": f"cannot tell: {advised}'s model learnt nothing here",
             "better": f"agrees: {advised} is practically better than the baseline",
             "equivalent": f"disagrees: {advised} makes no practical difference",
             "worse": f"disagrees: {advised} is practically worse than the baseline",
             "undecided": f"cannot tell: the evidence on {advised} is too thin",
         }[row["verdict"]]
         return advised, row, sentence
+    verdicts = verdicts[verdicts["verdict"] != "identical"]
     if verdicts.empty:
         return "", None, "cannot tell: no method was compared with the baseline"
     better = verdicts[verdicts["verdict"] == "better"]
@@ -106,7 +110,7 @@ def decision_guide(metrics, metric, rule, sweep):
     ``p_*`` its verdict's probabilities. Empty (with its columns) when nothing was
     measured.
     """
-    means = instance_means(metrics, metric, rule)
+    means = compared_means(metrics, metric, rule)
     sign = better_sign(metric)
     verdicts = sweep[sweep["metric"] == label(metric, rule)] if len(sweep) else sweep
     verdicts_at = {
@@ -116,6 +120,8 @@ def decision_guide(metrics, metric, rule, sweep):
     no_verdicts = pd.DataFrame(columns=VERDICT_COLUMNS)
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
+        copies = group.groupby("method")["identical"].all()
+        group = group[~group["method"].isin(copies.index[copies])]
         wide = group.pivot_table(index="dataset", columns="method", values="value")
         best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)

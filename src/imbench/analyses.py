@@ -9,7 +9,8 @@ only: Snakemake reads it while it plans.
 
 A step receives its outputs by kind and name: ``figure_<name>`` (PDF then PNG, per
 panel when the analysis has panels), ``table_<name>`` (CSV, Markdown, LaTeX) and
-``document_<name>`` (Markdown); its inputs are ``metrics`` and ``predictions`` (one
+``document_<name>`` (Markdown), and ``table_<name>`` of a data table (CSV only); its
+inputs are ``metrics`` and ``predictions`` (one
 per dataset) and, by name, the tables of other analyses it ``reads``.
 """
 
@@ -28,9 +29,10 @@ class Analysis:
     ``predictions``). ``reads``: tables of other analyses it reads, each when made.
     ``figures``, ``tables``, ``documents``: what it writes, under ``results/figures``,
     ``results/tables`` and ``results/`` (each figure once per panel of the ``Plan``
-    method ``panels``, when given). ``params``: the ``Plan`` methods whose values the
-    step receives, by the same names. ``unpublished``: its tables ``publish`` leaves
-    out.
+    method ``panels``, when given); ``data``: tables written and published as CSV
+    only, the values others re-check its results from. ``params``: the ``Plan``
+    methods whose values the step receives, by the same names. ``unpublished``: its
+    tables ``publish`` leaves out.
     """
 
     name: str
@@ -41,6 +43,7 @@ class Analysis:
     figures: tuple = ()
     tables: tuple = ()
     documents: tuple = ()
+    data: tuple = ()
     panels: str | None = None
     params: tuple = ()
     unpublished: tuple = ()
@@ -62,6 +65,10 @@ class Analysis:
                 (f"results/tables/{table}.{suffix}", _caption(table, suffix))
                 for suffix in TABLE_FORMATS
             ]
+        for table in self.data:
+            outputs[f"table_{table}"] = [
+                (f"results/tables/{table}.csv", _caption(table, "csv"))
+            ]
         for document in self.documents:
             outputs[f"document_{document}"] = [
                 (f"results/{document}.md", f"{document}_md")
@@ -78,6 +85,7 @@ class Analysis:
             for path, _ in files
             if path.endswith(".png")
             or key.startswith("document_")
+            or key.removeprefix("table_") in self.data
             or (
                 path.endswith(".md")
                 and key.removeprefix("table_") not in self.unpublished
@@ -97,7 +105,8 @@ CATALOGUE = (
         needs=frozenset({"baseline"}),
         figures=("ratio_sweep",),
         panels="sweep_panels",
-        tables=("ratio_sweep", "ratio_sweep_answer"),
+        tables=("ratio_sweep", "ratio_sweep_answer", "ratio_sweep_rope"),
+        data=("ratio_sweep_instances",),
         params=("sweep_panels", "equivalence"),
     ),
     Analysis(
@@ -153,6 +162,7 @@ CATALOGUE = (
         reads=(
             "ratio_sweep",
             "ratio_sweep_answer",
+            "ratio_sweep_rope",
             "cost_threshold",
             "f1_averages",
             "ensembles",

@@ -137,11 +137,13 @@ def run_view(baseline_output, method, params, output, evaluation):
 
 def score(table, record, evaluation):
     """Metrics of a cell whose status is ``ok`` (None otherwise); the thresholds each
-    rule chose per fold go into its ``record``."""
+    rule chose per fold and whether it is degenerate go into its ``record``."""
     if record.status != "ok":
         return None
+    predictions = table.to_pandas()
+    record.degenerate = degenerate(predictions)
     metrics, record.thresholds = evaluate_cell(
-        table.to_pandas(),
+        predictions,
         record.folds,
         [ThresholdRule.parse(name) for name in evaluation["rules"]],
         evaluation["cost_ratios"],
@@ -172,6 +174,43 @@ def read_cached(path, identity):
         log.warning("bad cache entry %s discarded and refitted: %s", path.name, reason)
         path.unlink(missing_ok=True)
         return None
+
+
+SAME = 1e-9  # probabilities this close are one model's, fitted in another row order
+LAYOUT = ["repeat", "fold", "role", "split", "sample_index"]
+
+
+def same_predictions(path, reference):
+    """Whether the cell whose predictions are at ``path`` predicts what the cell at
+    ``reference`` does: the same samples of every fold and validation split, each
+    probability within ``SAME`` (a sampler with nothing to resample still passes the
+    rows on in another order, which moves a fit by rounding only). Then every metric
+    at every rule but the method's ``own`` threshold is the reference's, by
+    construction."""
+    columns = [*LAYOUT, "proba"]
+    table = pq.read_table(path, columns=columns).to_pandas()
+    other = pq.read_table(reference, columns=columns).to_pandas()
+    if len(table) != len(other) or not table[LAYOUT].equals(other[LAYOUT]):
+        return False
+    return bool(
+        np.abs(table["proba"].to_numpy() - other["proba"].to_numpy()).max(initial=0.0)
+        <= SAME
+    )
+
+
+CONSTANT = 1e-9  # probabilities within this of each other are one value
+
+
+def degenerate(predictions):
+    """Why a cell's model learnt nothing, or ``""``: it predicts one value for every
+    sample of every test fold (as gradient boosting does on an undersample too small
+    to split), so its scores say nothing about its method."""
+    test = predictions[predictions["role"] == "test"]
+    spread = test.groupby(["repeat", "fold"])["proba"].agg(np.ptp)
+    if len(spread) and (spread <= CONSTANT).all():
+        value = test["proba"].iloc[0]
+        return f"it predicts one value in every test fold ({value:.3g})"
+    return ""
 
 
 def probability_problem(table):

@@ -20,7 +20,7 @@ from imbench.stats import (
     paired_gain,
     rank_methods,
 )
-from imbench.tables import instance_means
+from imbench.tables import compared_means, instance_means
 
 
 def pooled_sources(group):
@@ -30,14 +30,28 @@ def pooled_sources(group):
     return " + ".join(f"{source} x{count}" for source, count in counts.items())
 
 
+NO_TEST = {"p": np.nan, "p_worse": np.nan, "p_equivalent": np.nan, "p_better": np.nan}
+# a comparison that can only come out one way: the method's predictions are the
+# reference's, so it has no test and no verdict
+IDENTICAL = {**NO_TEST, "verdict": "identical"}
+# every instance's model (the method's or the reference's) learnt nothing
+DEGENERATE = {**NO_TEST, "verdict": "degenerate"}
+
+
 def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
     """Each method's gain over ``reference`` per classifier and positive rate, and
     whether it is practically better, equivalent or worse (``equivalence``, a
     ``stats.Equivalence``).
 
-    Gains are paired by dataset instance and signed so that positive means better.
-    The Wilcoxon p-values beside the verdicts are Holm-corrected over all methods and
-    rates of a classifier.
+    Gains are paired by dataset instance and signed so that positive means better;
+    a threshold method is compared at its own threshold where the rule is 0.5
+    (``tables.compared_means``). A method whose every instance is the reference's by
+    construction (the same predictions) is ``identical``: no test, no verdict, left
+    out of every count. An instance where either model is degenerate (it predicts
+    one value: ``cells.degenerate``) is left out of the pairs, and a method with no
+    other instance is ``degenerate``, with no verdict either. The Wilcoxon p-values
+    beside the verdicts are Holm-corrected over the other methods and rates of a
+    classifier.
 
     Returns
     -------
@@ -46,26 +60,36 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
         ci_low, ci_high, p, p_holm, rope, p_worse, p_equivalent, p_better,
         verdict``.
     """
-    means = instance_means(metrics, metric, rule)
+    means = compared_means(metrics, metric, rule)
     sign = better_sign(metric)
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
         wide = group.pivot_table(index="dataset", columns="method", values="value")
         if reference not in wide:
             continue
+        same = group.groupby("method")["identical"].all()
+        flawed = group.pivot_table(
+            index="dataset", columns="method", values="degenerate", aggfunc="any"
+        ).reindex_like(wide)
+        flawed = flawed.fillna(False).astype(bool)
         for method in wide.columns.drop(reference):
-            gains = sign * (wide[method] - wide[reference])
-            rows.append(
-                {
-                    "classifier": classifier,
-                    "positive_rate": rate,
-                    "method": method,
-                    "sources": pooled_sources(group),
-                    "baseline_value": wide[reference].mean(),
-                    **paired_gain(gains),
-                    **equivalence.judge(gains, wide[reference], metric),
-                }
-            )
+            kept = ~(flawed[method] | flawed[reference])
+            baseline = wide.loc[kept, reference]
+            gains = sign * (wide.loc[kept, method] - baseline)
+            row = {
+                "classifier": classifier,
+                "positive_rate": rate,
+                "method": method,
+                "sources": pooled_sources(group),
+                "baseline_value": baseline.mean(),
+                **paired_gain(gains),
+                **equivalence.judge(gains, baseline, metric),
+            }
+            if same[method]:
+                row |= IDENTICAL
+            elif not kept.any():
+                row |= DEGENERATE
+            rows.append(row)
     columns = [
         "classifier",
         "positive_rate",
@@ -89,19 +113,79 @@ def handling(methods):
     return [m for m in methods if m not in METHODS or METHODS[m].neutral is not None]
 
 
+ROPE_FACTORS = (0.5, 2.0)  # the sensitivity of every verdict to its ROPE
+
+
 def sweep_tables(metrics, panels, equivalence):
-    """Question 1's two tables over the ``[metric, rule]`` ``panels``: every gain
-    (``gains_over``) and every answer (``stops_mattering``), each with the panel's
-    label as its first column, ``metric``."""
-    gains, answers = [], []
+    """Question 1's tables over the ``[metric, rule]`` ``panels``: every gain
+    (``gains_over``), every answer (``stops_mattering``), the instance values the
+    gains pair (``paired_values``) and every verdict at half and twice the ROPE
+    (``rope_sensitivity``), each with the panel's label as its first column,
+    ``metric``."""
+    gains, answers, values, sensitivity = [], [], [], []
     for metric, rule in panels:
+        name = label(metric, rule)
         table = gains_over(metrics, metric, rule, equivalence)
-        gains.append(table.assign(metric=label(metric, rule)))
-        answers.append(stops_mattering(table).assign(metric=label(metric, rule)))
+        gains.append(table.assign(metric=name))
+        answers.append(stops_mattering(table).assign(metric=name))
+        values.append(paired_values(metrics, metric, rule).assign(metric=name))
+        scaled = {
+            factor: gains_over(metrics, metric, rule, equivalence.scaled(factor))
+            for factor in ROPE_FACTORS
+        }
+        sensitivity.append(rope_sensitivity(table, scaled).assign(metric=name))
     return tuple(
         _metric_first(pd.concat(frames, ignore_index=True))
-        for frames in (gains, answers)
+        for frames in (gains, answers, values, sensitivity)
     )
+
+
+def rope_sensitivity(gains, scaled):
+    """Each verdict of ``gains`` beside the verdicts of the same comparisons with
+    the ROPE scaled (``scaled``: factor -> ``gains_over`` table), and whether any
+    differs."""
+    keys = ["classifier", "positive_rate", "method"]
+    table = gains[[*keys, "rope", "verdict"]].copy()
+    for factor, other in scaled.items():
+        table[f"verdict_at_{factor:g}x"] = other["verdict"].to_numpy()
+    at = [f"verdict_at_{factor:g}x" for factor in scaled]
+    table["changes"] = (table[at].to_numpy() != table[["verdict"]].to_numpy()).any(
+        axis=1
+    )
+    return table
+
+
+def paired_values(metrics, metric, rule, reference="baseline"):
+    """The values ``gains_over`` pairs, one row per dataset instance and method
+    beside its ``reference``: ``classifier, positive_rate, dataset, source, method,
+    value, baseline_value, identical, degenerate`` (``degenerate``: the method's
+    model or the baseline's learnt nothing on the instance, which no verdict pairs).
+    A verdict is re-checkable from them alone: its gains are ``value -
+    baseline_value`` over the rows not degenerate (negated where lower is better, as
+    a fraction of ``baseline_value`` where the ROPE is relative)."""
+    means = compared_means(metrics, metric, rule)
+    keys = ["classifier", "positive_rate", "dataset"]
+    baseline = means[means["method"] == reference].set_index(keys)
+    others = means[means["method"] != reference]
+    index = others.set_index(keys).index
+    others = others[index.isin(baseline.index)]
+    paired = baseline.reindex(others.set_index(keys).index)
+    table = others.assign(
+        baseline_value=paired["value"].to_numpy(),
+        degenerate=others["degenerate"].to_numpy() | paired["degenerate"].to_numpy(),
+    )
+    columns = [
+        *keys,
+        "source",
+        "method",
+        "value",
+        "baseline_value",
+        "identical",
+        "degenerate",
+    ]
+    return table.sort_values(["classifier", "positive_rate", "method", "dataset"])[
+        columns
+    ].reset_index(drop=True)
 
 
 def _metric_first(table):
@@ -111,7 +195,9 @@ def _metric_first(table):
 def stops_mattering(gains):
     """Per classifier: the lowest positive rate from which every handling method
     (see ``handling``) is practically equivalent to the baseline, at that rate and
-    every higher one.
+    every higher one. A method identical to the baseline at a rate (it changes
+    nothing there) does not keep the rate from settling, and is no evidence for it;
+    a degenerate one (no model that learnt anything) keeps it open, as undecided.
 
     Returns
     -------
@@ -131,17 +217,23 @@ def stops_mattering(gains):
         rates = sorted(by_rate, reverse=True)
         settled = []
         for rate in rates:
-            if not (by_rate[rate]["verdict"] == "equivalent").all():
+            if not by_rate[rate]["verdict"].isin(["equivalent", "identical"]).all():
                 break
             settled.append(rate)
         fewest, most = group["n"].min(), group["n"].max()
         instances = str(most) if fewest == most else f"{fewest}-{most}"
         if settled:
             stop = settled[-1]
-            certainty = group[group["positive_rate"] >= stop]["p_equivalent"].min()
+            judged = group[
+                (group["positive_rate"] >= stop) & (group["verdict"] != "identical")
+            ]
+            certainty = judged["p_equivalent"].min()
             answer = (
                 f"every method practically equivalent to the baseline from rate "
                 f"{stop:g} on (each P(equivalent) >= {certainty:.2f})"
+                if len(judged)
+                else f"every method identical to the baseline from rate {stop:g} on "
+                "(they change nothing there)"
             )
         elif by_rate[rates[0]]["verdict"].isin(["better", "worse"]).any():
             stop, certainty = np.nan, np.nan
@@ -168,15 +260,17 @@ def stops_mattering(gains):
 def _unsettled(at_rate):
     """What keeps the methods at one rate from all being equivalent: each such
     method's verdict with its probability, decided ones first."""
-    order = {"better": 0, "worse": 1, "undecided": 2}
-    open_ = at_rate[at_rate["verdict"] != "equivalent"]
+    order = {"better": 0, "worse": 1, "undecided": 2, "degenerate": 3}
+    open_ = at_rate[~at_rate["verdict"].isin(["equivalent", "identical"])]
     open_ = open_.assign(order=open_["verdict"].map(order)).sort_values(
         ["order", "method"]
     )
     parts = []
     for _, row in open_.iterrows():
         verdict = row["verdict"]
-        if row["n"] < MIN_INSTANCES:
+        if verdict == "degenerate":
+            why = "no model that learnt anything"
+        elif row["n"] < MIN_INSTANCES:
             why = f"{row['n']} instances"
         elif verdict == "undecided":
             p, likeliest = max(
@@ -189,10 +283,19 @@ def _unsettled(at_rate):
     return f"at {at_rate['positive_rate'].iloc[0]:g}: " + "; ".join(parts)
 
 
-def ensemble_gains(curves, metrics, metric, rule, references, equivalence):
+def ensemble_gains(
+    curves,
+    metrics,
+    metric,
+    rule,
+    references,
+    equivalence,
+    method="undersample_ensemble",
+):
     """The full ensemble (its largest size in ``curves``) against one model of each
     method in ``references``, paired by dataset instance, per classifier and rate,
-    with the verdict of ``equivalence``.
+    with the verdict of ``equivalence``; instances where the ensemble (``method``)
+    or the reference is degenerate are left out, as in ``gains_over``.
 
     ``curves`` holds the ensemble's metrics by size per fold and dataset (see
     ``curves.ensemble_curves``); ``metrics`` the references' per-fold metrics.
@@ -205,22 +308,29 @@ def ensemble_gains(curves, metrics, metric, rule, references, equivalence):
     means = instance_means(metrics, metric, rule).set_index(
         ["dataset", "classifier", "method"]
     )["value"]
+    flawed = metrics.groupby(["dataset", "classifier", "method"])["degenerate"].any()
     for reference in references:
         for (classifier, rate), values in ensemble.groupby(
             ["classifier", "positive_rate"]
         ):
             keys = [(d, classifier, reference) for d, _, _ in values.index]
-            other = means.reindex(keys).to_numpy()
-            gains = sign * (values.to_numpy() - other)
-            yield {
+            own = [(d, classifier, method) for d, _, _ in values.index]
+            kept = ~(
+                flawed.reindex(keys, fill_value=False).to_numpy(bool)
+                | flawed.reindex(own, fill_value=False).to_numpy(bool)
+            )
+            other = means.reindex(keys).to_numpy()[kept]
+            gains = sign * (values.to_numpy()[kept] - other)
+            row = {
                 "classifier": classifier,
                 "positive_rate": rate,
                 "against": reference,
-                "ensemble": values.mean(),
+                "ensemble": values[kept].mean(),
                 "reference": np.nanmean(other),
                 **paired_gain(gains),
                 **equivalence.judge(gains, other, metric),
             }
+            yield (row | DEGENERATE) if not kept.any() else row
 
 
 RANKING_COLUMNS = [
@@ -234,19 +344,26 @@ RANKING_COLUMNS = [
     "critical_difference",
     "within_cd_of_best",
     "dropped",
+    "identical",
 ]
 
 
 def rankings(metrics, scored, alpha):
     """Per classifier and ``[metric, rule]`` of ``scored``: the methods' mean ranks
-    over dataset instances (``stats.rank_methods`` at ``alpha``). Returns the
-    rankings by title (``classifier: metric``) and their table."""
+    over dataset instances (``stats.rank_methods`` at ``alpha``), compared as
+    ``gains_over`` compares them; a method identical to the baseline on every
+    instance is left out (ranking a copy would count the baseline twice) and listed
+    in ``identical``. Returns the rankings by title (``classifier: metric``) and
+    their table."""
     ranked, rows = {}, []
     for classifier, (metric, rule) in itertools.product(
         sorted(metrics["classifier"].unique()), scored
     ):
-        means = instance_means(metrics, metric, rule)
-        wide = means[means["classifier"] == classifier].pivot_table(
+        means = compared_means(metrics, metric, rule)
+        means = means[means["classifier"] == classifier]
+        copies = means.groupby("method")["identical"].all()
+        copies = sorted(copies.index[copies])
+        wide = means[~means["method"].isin(copies)].pivot_table(
             index="dataset", columns="method", values="value"
         )
         if wide.empty:
@@ -266,6 +383,7 @@ def rankings(metrics, scored, alpha):
                 ranking.cd,
                 rank == best or rank - best <= ranking.cd,
                 ", ".join(ranking.dropped),
+                ", ".join(copies),
             )
             for method, rank in ranking.ranks.items()
         )

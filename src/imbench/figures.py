@@ -171,11 +171,14 @@ def mean_band(values):
     return grouped.mean(), (low, high)
 
 
+NO_VERDICT = ("identical", "degenerate")  # in the legend only when drawn
 VERDICT_MARKERS = {  # how a point's practical verdict is drawn
     "better": {"marker": "^", "fillstyle": "full"},
     "worse": {"marker": "v", "fillstyle": "full"},
     "equivalent": {"marker": "o", "fillstyle": "none"},
     "undecided": {"marker": "x", "fillstyle": "full"},
+    "identical": {"marker": "_", "fillstyle": "full"},  # the baseline: no test
+    "degenerate": {"marker": "s", "fillstyle": "none"},  # a model that learnt nothing
 }
 
 
@@ -244,7 +247,8 @@ def ratio_sweep(gains, title, relative, paths):
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
     for verdict, style in VERDICT_MARKERS.items():
-        axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
+        if verdict in set(gains["verdict"]) or verdict not in NO_VERDICT:
+            axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
     unit = "fraction of the baseline's value" if relative else "absolute"
     pooled = gains.drop_duplicates("positive_rate").sort_values("positive_rate")
     pooled = pooled[pooled["sources"].str.contains(r"\+", regex=True)]

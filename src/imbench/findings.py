@@ -74,11 +74,24 @@ def instances(counts):
 def tally(verdicts, supporting, contradicting):
     """How cells' verdicts bear on a claim: ``agrees`` when none contradicts it and
     at least half support it, ``disagrees`` when some contradict it and no fewer
-    support it, else ``cannot tell``; with the counts."""
+    support it, else ``cannot tell``; with the counts. Cells identical to the
+    baseline by construction are no evidence: left out, and counted as such."""
     verdicts = list(verdicts)
+    copies = sum(v == "identical" for v in verdicts)
+    empty = sum(v == "degenerate" for v in verdicts)
+    verdicts = [v for v in verdicts if v not in ("identical", "degenerate")]
     support = sum(v in supporting for v in verdicts)
     against = sum(v in contradicting for v in verdicts)
     counts = f"{support} of {len(verdicts)} cells support it, {against} contradict it"
+    left_out = [
+        f"{count} {why}"
+        for count, why in ((copies, "identical to the baseline"), (empty, "degenerate"))
+        if count
+    ]
+    if left_out:
+        counts += f" ({' and '.join(left_out)} left out)"
+    if not verdicts and left_out:
+        return "cannot tell", f"no cell is evidence ({' and '.join(left_out)})"
     if not verdicts:
         return "cannot tell", "no cell of this run bears on it"
     if against == 0 and 2 * support >= len(verdicts):
@@ -88,7 +101,37 @@ def tally(verdicts, supporting, contradicting):
     return "cannot tell", counts
 
 
-def question_1(sweep, answers):
+def left_out(sweep):
+    """How many of the sweep's comparisons were left out as identical to the
+    baseline by construction."""
+    counts = sweep["verdict"].value_counts() if len(sweep) else pd.Series(dtype=int)
+    return (
+        f"{counts.get('identical', 0)} of {len(sweep)} comparisons are identical to "
+        "the baseline by construction (the same predictions: a threshold method at a "
+        "rule other than its own threshold, a sampler with nothing to resample) and "
+        f"{counts.get('degenerate', 0)} have only degenerate models (one predicted "
+        "value, `cells.csv`); neither is evidence: they have no verdict and no count "
+        "includes them"
+    )
+
+
+def rope_changes(sensitivity):
+    """How many verdicts change with the ROPE half and twice as wide."""
+    judged = sensitivity[~sensitivity["verdict"].isin(["identical", "degenerate"])]
+    parts = [
+        f"{(judged[column] != judged['verdict']).sum()} with it "
+        f"{column.removeprefix('verdict_at_')} as wide"
+        for column in judged.columns
+        if column.startswith("verdict_at_")
+    ]
+    return (
+        f"Of the {len(judged)} verdicts, a different ROPE changes "
+        + " and ".join(parts)
+        + " (`ratio_sweep_rope.csv`)."
+    )
+
+
+def question_1(sweep, answers, sensitivity):
     """Where handling stops mattering, per metric and classifier."""
     lines = ["## 1. At what imbalance ratio does handling stop mattering?", ""]
     if answers.empty:
@@ -107,7 +150,7 @@ def question_1(sweep, answers):
         "evidence is too thin) at the highest rate. Verdicts are Bayesian "
         f"signed-rank tests over {instances(answers['n'])} dataset instances per "
         "rate against each metric's region of practical equivalence "
-        "(`ratio_sweep_answer.csv`)."
+        f"(`ratio_sweep_answer.csv`); {left_out(sweep)}. " + rope_changes(sensitivity)
     )
     lines.append("")
     table = answers.assign(
@@ -393,7 +436,9 @@ def published_claims(sweep, costs, ratio, f1_rule):
     return [*lines, ""]
 
 
-def findings(sweep, answers, costs, ensembles, gaps, ratio, f1_rule, config_hash):
+def findings(
+    sweep, answers, sensitivity, costs, ensembles, gaps, ratio, f1_rule, config_hash
+):
     """The text of ``findings.md`` from the result tables (``ensembles`` is None
     when the undersampling ensemble did not run)."""
     lines = [
@@ -405,7 +450,7 @@ def findings(sweep, answers, costs, ensembles, gaps, ratio, f1_rule, config_hash
         "signed-rank test's posterior probability reaches the configured level, "
         "else undecided.",
         "",
-        *question_1(sweep, answers),
+        *question_1(sweep, answers, sensitivity),
         *question_2(costs, ratio),
         *question_3(ensembles),
         *question_4(gaps),

@@ -70,9 +70,10 @@ class FitParams:
 @dataclass
 class CellRecord:
     """How a cell ran: ``status`` ``ok``, ``not_applicable`` or ``failed`` with its
-    ``reason``, one record per outer fold (``fitting.cross_validate``), the
-    thresholds each rule chose per fold once scored, and for a threshold method's
-    view the method it is a view of (``imbench.views``)."""
+    ``reason``, one record per outer fold (``fitting.cross_validate``), once scored
+    the thresholds each rule chose per fold and why its model is degenerate
+    (``cells.degenerate``; empty when it is not), and for a
+    threshold method's view the method it is a view of (``imbench.views``)."""
 
     dataset: str
     classifier: str
@@ -83,6 +84,7 @@ class CellRecord:
     reason: str = ""
     folds: list = field(default_factory=list)
     thresholds: list | None = None
+    degenerate: str | None = None
     view_of: str | None = None
 
     def to_json(self):

@@ -91,6 +91,13 @@ class Equivalence:
     rope: dict = field(default_factory=dict)
     probability: float = 0.95
 
+    def scaled(self, factor):
+        """The same test with every ROPE ``factor`` times as wide."""
+        widths = {
+            key: factor * self.rope.get(key, DEFAULT_ROPE[key]) for key in DEFAULT_ROPE
+        }
+        return Equivalence(rope=widths, probability=self.probability)
+
     def width(self, metric):
         """Half-width of ``metric``'s ROPE (a fraction of the reference's value for
         the losses, see ``names.relative_rope``)."""

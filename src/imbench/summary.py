@@ -26,8 +26,9 @@ GROUP_KEYS = [
 
 
 def cell_table(cells, not_applicable, datasets):
-    """Status of every configured cell: ok, failed or not_applicable, with a reason;
-    cells the plan ruled out (a classifier lacks what a method needs) included."""
+    """Status of every configured cell: ok, failed or not_applicable, with a reason,
+    and for a cell that ran why its model is degenerate (``cells.degenerate``); cells
+    the plan ruled out (a classifier lacks what a method needs) included."""
     rows = list(cells)
     for classifier, method, reason in not_applicable:
         rows.extend(
@@ -40,9 +41,8 @@ def cell_table(cells, not_applicable, datasets):
             }
             for dataset in datasets
         )
-    return pd.DataFrame(rows, columns=[*CELL_KEYS, "status", "reason"]).sort_values(
-        CELL_KEYS, ignore_index=True
-    )
+    columns = [*CELL_KEYS, "status", "reason", "degenerate"]
+    return pd.DataFrame(rows, columns=columns).sort_values(CELL_KEYS, ignore_index=True)
 
 
 def summarise(metrics):

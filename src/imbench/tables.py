@@ -7,6 +7,7 @@ give the same bytes whatever order the jobs ran in.
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -64,7 +65,44 @@ def load_metrics(paths):
             table.to_pandas().assign(source=info["source"], positive_rate=rate)
         )
         cells.extend(meta["cells"])
-    return pd.concat(frames, ignore_index=True), cells, pd.DataFrame(datasets)
+    metrics = pd.concat(frames, ignore_index=True)
+    flags = {
+        "identical": identical_rows(metrics, cells),
+        "degenerate": degenerate_rows(metrics, cells),
+    }
+    return metrics.assign(**flags), cells, pd.DataFrame(datasets)
+
+
+def _of_cells(metrics, cells):
+    """Whether each metric row is of one of ``cells`` (``(dataset, classifier,
+    method)`` tuples)."""
+    if not cells:
+        return np.zeros(len(metrics), bool)
+    index = pd.MultiIndex.from_frame(metrics[["dataset", "classifier", "method"]])
+    return index.isin(list(cells))
+
+
+def degenerate_rows(metrics, cells):
+    """Whether each metric row is of a cell whose model is degenerate
+    (``cells.degenerate``)."""
+    flagged = {
+        (c["dataset"], c["classifier"], c["method"])
+        for c in cells
+        if c.get("degenerate")
+    }
+    return _of_cells(metrics, flagged)
+
+
+def identical_rows(metrics, cells):
+    """Whether each metric row is the baseline's by construction: its cell predicts
+    what its classifier's baseline does on the dataset (``cells.same_predictions``,
+    recorded as ``identical``), at any rule but the method's ``own`` threshold."""
+    same = {
+        (c["dataset"], c["classifier"], c["method"])
+        for c in cells
+        if c.get("identical")
+    }
+    return _of_cells(metrics, same) & (metrics["threshold_rule"] != "own").to_numpy()
 
 
 def ok_cells(cells, method=None):
@@ -126,6 +164,27 @@ def instance_means(metrics, metric, rule=NO_RULE):
     """Mean over folds per dataset instance: the unit of every statistical test."""
     keys = ["source", "positive_rate", "dataset", "classifier", "method"]
     return select(metrics, metric, rule).groupby(keys, as_index=False)["value"].mean()
+
+
+def compared_means(metrics, metric, rule=NO_RULE):
+    """``instance_means`` as methods are compared with the baseline: a threshold
+    method (one with an ``own`` threshold) at its own threshold where the rule is
+    ``default``, so that it is compared where it differs from the baseline (at 0.5);
+    ``identical`` says the instance's value is the baseline's by construction
+    (``identical_rows``), ``degenerate`` that its model learnt nothing
+    (``degenerate_rows``)."""
+    rows = select(metrics, metric, rule)
+    if rule == "default":
+        own = select(metrics, metric, "own")
+        rows = pd.concat(
+            [rows[~rows["method"].isin(set(own["method"]))], own], ignore_index=True
+        )
+    keys = ["source", "positive_rate", "dataset", "classifier", "method"]
+    return rows.groupby(keys, as_index=False).agg(
+        value=("value", "mean"),
+        identical=("identical", "all"),
+        degenerate=("degenerate", "any"),
+    )
 
 
 def write_csv(frame, path):

@@ -18,7 +18,13 @@ import pyarrow as pa
 from joblib import Parallel, delayed, parallel_config
 
 from imbench import sources
-from imbench.cells import cell_identity, data_digest, run_cell, run_view
+from imbench.cells import (
+    cell_identity,
+    data_digest,
+    run_cell,
+    run_view,
+    same_predictions,
+)
 from imbench.io import write_dataset, write_table_with_meta, write_text
 from imbench.methods import METHODS
 from imbench.records import CELL_KEYS, METRIC_COLUMNS, FitParams
@@ -87,15 +93,25 @@ def run(input, output, params, threads=1):
             )
             log.info("%s: %s, a view of the baseline (no fit)", name, record.status)
             results.append((metrics, record))
+    ran = {f"{r.classifier}/{r.method}" for _, r in results if r.status == "ok"}
     frames, statuses = [], []
     for metrics, record in results:
         cell = {field: getattr(record, field) for field in CELL_KEYS}
+        baseline = f"{record.classifier}/baseline"
         statuses.append(
             {
                 **cell,
                 "status": record.status,
                 "reason": record.reason,
                 "thresholds": record.thresholds or [],
+                "degenerate": record.degenerate or "",
+                "identical": record.status == "ok"
+                and record.method != "baseline"
+                and baseline in ran
+                and same_predictions(
+                    output_of[f"{record.classifier}/{record.method}"],
+                    output_of[baseline],
+                ),
             }
         )
         if metrics is not None:

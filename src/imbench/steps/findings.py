@@ -7,12 +7,14 @@ from imbench.tables import read_result_table
 
 
 def run(input, output, params, threads=1):
-    """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``cost_threshold``,
+    """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``ratio_sweep_rope``,
+    ``cost_threshold``,
     ``f1_averages`` and (when it ran) ``ensembles`` tables; ``params``:
     ``shown_cost_ratio``, ``f1_rule`` and ``config_hash``."""
     text = findings(
         sweep=read_result_table(input["ratio_sweep"]),
         answers=read_result_table(input["ratio_sweep_answer"]),
+        sensitivity=read_result_table(input["ratio_sweep_rope"]),
         costs=read_result_table(input["cost_threshold"]),
         ensembles=read_result_table(input["ensembles"])
         if input.get("ensembles")

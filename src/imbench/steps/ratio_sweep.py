@@ -15,7 +15,9 @@ def run(input, output, params, threads=1):
     ``equivalence`` (see ``stats.Equivalence``)."""
     metrics = some(load_metrics(input["metrics"])[0])
     panels = params["sweep_panels"]
-    gains, answers = sweep_tables(metrics, panels, Equivalence(**params["equivalence"]))
+    gains, answers, values, sensitivity = sweep_tables(
+        metrics, panels, Equivalence(**params["equivalence"])
+    )
     paths = output["figure_ratio_sweep"]
     for index, (metric, rule) in enumerate(panels):
         figures.ratio_sweep(
@@ -28,3 +30,5 @@ def run(input, output, params, threads=1):
         )
     write_tables(gains, output["table_ratio_sweep"])
     write_tables(answers, output["table_ratio_sweep_answer"])
+    write_tables(values, output["table_ratio_sweep_instances"])
+    write_tables(sensitivity, output["table_ratio_sweep_rope"])
