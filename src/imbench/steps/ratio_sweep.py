@@ -1,6 +1,8 @@
 """Rule ``ratio_sweep`` (question 1): each method's gain over the baseline against the
-positive rate, its practical verdict (better, equivalent, worse or undecided), and the
-rate from which every method is practically equivalent to the baseline."""
+positive rate, its practical verdict (better, equivalent, worse or undecided; no
+verdict for a comparison identical to the baseline or with degenerate models only),
+the rate from which every method is practically equivalent to the baseline, the
+instance values every verdict pairs, and every verdict at half and twice its ROPE."""
 
 from imbench import figures
 from imbench.comparisons import sweep_tables
