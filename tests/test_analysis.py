@@ -432,6 +432,7 @@ def test_ranking_drops_methods_missing_on_most_instances():
     ranking = stats.rank_methods(wide)
     assert ranking.dropped == ["rare"]
     assert ranking.n == 9 and set(ranking.ranks.index) == {"a", "b", "c"}
+    assert ranking.left_out == [str(wide.index[0])]  # the instance missing c
 
 
 def test_curves_of_a_random_and_a_perfect_scorer():

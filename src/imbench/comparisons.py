@@ -345,6 +345,7 @@ RANKING_COLUMNS = [
     "within_cd_of_best",
     "dropped",
     "identical",
+    "instances_left_out",
 ]
 
 
@@ -384,6 +385,7 @@ def rankings(metrics, scored, alpha):
                 rank == best or rank - best <= ranking.cd,
                 ", ".join(ranking.dropped),
                 ", ".join(copies),
+                ", ".join(ranking.left_out),
             )
             for method, rank in ranking.ranks.items()
         )

@@ -260,6 +260,7 @@ class Ranking:
     cd: float
     pairwise_p: pd.DataFrame  # Nemenyi p-values, methods x methods
     dropped: list = field(default_factory=list)  # methods missing on most instances
+    left_out: list = field(default_factory=list)  # instances missing a ranked method
 
 
 def rank_methods(wide, higher_is_better=True, alpha=0.05):
@@ -272,6 +273,7 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
 
     dropped = sorted(wide.columns[wide.isna().mean() >= 0.5])
     complete = wide.drop(columns=dropped).dropna()
+    left_out = sorted(map(str, wide.index.difference(complete.index)))
     k, n = complete.shape[1], len(complete)
     ranks = complete.rank(axis=1, ascending=not higher_is_better).mean()
     if k < 3 or n < 2:
@@ -289,4 +291,5 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
         cd=nemenyi_cd(k, n, alpha) if k >= 2 and n else np.nan,
         pairwise_p=pairwise,
         dropped=dropped,
+        left_out=left_out,
     )
