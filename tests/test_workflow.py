@@ -402,6 +402,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
     the page."""
     import pandas as pd
 
+    from imbench.analyses import ANALYSES
     from imbench.steps import findings
 
     results = runs[2] / "results"
@@ -421,14 +422,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
         assert token in printed, (token, tables)
     inputs = {
         name: str(results / "tables" / f"{name}.csv")
-        for name in (
-            "ratio_sweep",
-            "ratio_sweep_answer",
-            "ratio_sweep_rope",
-            "cost_threshold",
-            "f1_averages",
-            "ensembles",
-        )
+        for name in ANALYSES["findings"].reads  # every table findings reads
     }
     costs = pd.read_csv(inputs["cost_threshold"])
     first = costs.index[(costs["method"] == "baseline") & (costs["cost_ratio"] == 10)]
