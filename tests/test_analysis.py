@@ -41,6 +41,7 @@ def synthetic_metrics(
                             source="synthetic",
                             positive_rate=rate,
                             dataset=dataset,
+                            observation=dataset,
                             classifier=classifier,
                             method=name,
                             repeat=0,
@@ -669,7 +670,9 @@ def test_the_rope_sensitivity_shows_which_verdicts_hang_on_the_width():
     a gain of 10 ROPEs is better at every width."""
     metrics = synthetic_metrics({0.01: 0.015, 0.1: 0.1}, n_instances=15)
     panels = [["average_precision", "none"]]
-    *_, sensitivity = comparisons.sweep_tables(metrics, panels, EQUIVALENCE)
+    sensitivity = comparisons.sweep_tables(metrics, panels, EQUIVALENCE)[
+        "ratio_sweep_rope"
+    ]
     by_rate = sensitivity.set_index("positive_rate")
     assert by_rate.loc[0.01, ["verdict", "verdict_at_0.5x"]].tolist() == [
         "better",
@@ -679,3 +682,125 @@ def test_the_rope_sensitivity_shows_which_verdicts_hang_on_the_width():
         by_rate.loc[0.01, "verdict_at_2x"] != "better" and by_rate.loc[0.01, "changes"]
     )
     assert not by_rate.loc[0.1, "changes"]
+
+
+def test_near_copies_count_once_in_verdicts_and_rankings():
+    """Three instances that are one observation (``sources.observation``) weigh as
+    one: the verdict, its n and its gain are those of their mean, whatever their
+    number."""
+    metrics = synthetic_metrics({0.1: 0.02}, n_instances=6)
+    copies = [
+        metrics[metrics["dataset"] == "d-0.1-0"].assign(
+            dataset=f"real-{i}",
+            observation="real",
+            source="real",
+            value=lambda f, i=i: f["value"] + 0.03 * i * (f["method"] == "helps"),
+        )
+        for i in range(3)
+    ]
+    merged = metrics[metrics["dataset"] != "d-0.1-0"]
+    mean_copy = copies[0].assign(
+        dataset="real",
+        observation="real",
+        source="real",
+        value=copies[0]["value"] + 0.03 * (copies[0]["method"] == "helps"),
+    )
+    with_copies = pd.concat([merged, *copies], ignore_index=True)
+    as_one = pd.concat([merged, mean_copy], ignore_index=True)
+    judged = [
+        comparisons.gains_over(frame, "average_precision", "none", EQUIVALENCE)
+        for frame in (with_copies, as_one)
+    ]
+    pd.testing.assert_frame_equal(*(j.drop(columns="sources") for j in judged))
+    assert judged[0]["n"].item() == 6
+    assert judged[0]["sources"].item() == "real x1 (3 instances) + synthetic x5"
+    values = comparisons.paired_values(with_copies, "average_precision", "none")
+    assert values.loc[values["observation"] == "real", "instances"].item() == 3
+    _, ranks = comparisons.rankings(with_copies, [["average_precision", "none"]], 0.05)
+    assert set(ranks["n_observations"]) == {6}
+
+
+def test_rankings_are_per_rate_and_leave_degenerate_observations_out():
+    metrics = synthetic_metrics({0.01: 0.1, 0.1: 0.0}, n_instances=5)
+    third = metrics[metrics["method"] == "baseline"].assign(
+        method="third", value=lambda f: f["value"] - 0.2
+    )
+    metrics = pd.concat([metrics, third], ignore_index=True)
+    flawed = (metrics["method"] == "third") & (metrics["dataset"] == "d-0.01-0")
+    metrics.loc[flawed, "degenerate"] = True
+    _, table = comparisons.rankings(metrics, [["average_precision", "none"]], 0.05)
+    by_rate = table.groupby("positive_rate")
+    assert by_rate["n_observations"].first().to_dict() == {0.01: 4, 0.1: 5}
+    assert by_rate["observations_left_out"].first().to_dict() == {
+        0.01: "d-0.01-0",
+        0.1: "",
+    }
+    assert table.loc[table["positive_rate"] == 0.01, "method"].iloc[0] == "helps"
+
+
+def test_a_ranking_without_a_friedman_test_has_no_critical_difference():
+    metrics = synthetic_metrics({0.1: 0.1}, n_instances=5)
+    _, table = comparisons.rankings(metrics, [["average_precision", "none"]], 0.05)
+    assert (
+        table["friedman_p"].isna().all() and table["critical_difference"].isna().all()
+    )
+    assert table["within_cd_of_best"].isna().all()
+
+
+def test_a_source_that_reverses_a_pooled_verdict_is_named():
+    """Sixteen synthetic instances gain, four instances of another source lose beyond
+    the ROPE: the pooled verdict is better, and the table says which source reverses
+    it and by how much; a rate with one source has no per-source rows."""
+    gaining = synthetic_metrics({0.1: 0.08, 0.5: 0.08}, n_instances=16)
+    losing = synthetic_metrics({0.1: -0.05}, n_instances=4, seed=1)
+    losing = losing.assign(
+        source="real",
+        dataset=lambda f: "real-" + f["dataset"],
+        observation=lambda f: f["dataset"],
+    )
+    metrics = pd.concat([gaining, losing], ignore_index=True)
+    panel = [["average_precision", "none"]]
+    tables = comparisons.sweep_tables(metrics, panel, EQUIVALENCE)
+    gains, by_source = tables["ratio_sweep"], tables["ratio_sweep_sources"]
+    pooled = gains.set_index("positive_rate")
+    assert pooled.loc[0.1, "verdict"] == "better"
+    source, gain, n = pooled.loc[0.1, "reversed_by"].split(" ", 2)
+    assert (source, n) == ("real", "(n 4)")
+    assert float(gain) == pytest.approx(-0.05, abs=0.005)
+    assert pooled.loc[0.5, "reversed_by"] == ""
+    assert list(by_source["source"]) == ["real", "synthetic"]
+    assert set(by_source["positive_rate"]) == {0.1}
+    assert list(by_source["verdict"]) == ["worse", "better"]
+
+
+def test_the_bayes_verdict_counts_near_copies_once_and_leaves_degenerate_out():
+    """Question 2's verdict pairs observations: two near-copies weigh as one, and a
+    degenerate instance is no evidence; with nothing else it has no verdict."""
+
+    def row(dataset, observation, tuned, bayes, degenerate=False):
+        values = dict.fromkeys(costs.COST_COLUMNS, 0.1)
+        return values | {
+            "at_tuned": tuned,
+            "at_bayes": bayes,
+            "dataset": dataset,
+            "observation": observation,
+            "degenerate": degenerate,
+            "classifier": "c",
+            "method": "baseline",
+            "positive_rate": 0.01,
+            "cost_ratio": 10,
+            "tuned_threshold": 0.1,
+        }
+
+    separate = [row(f"s{i}", f"s{i}", 0.1 + 0.01 * i, 0.1) for i in range(4)]
+    copies = [row("r0", "r", 0.2, 0.1), row("r1", "r", 0.4, 0.1)]
+    flawed = [row("g", "g", 0.5, 0.1, degenerate=True)]
+    summary = costs.cost_summary(pd.DataFrame(separate + copies + flawed), EQUIVALENCE)
+    as_one = costs.cost_summary(
+        pd.DataFrame([*separate, row("r", "r", 0.3, 0.1)]), EQUIVALENCE
+    )
+    judged = ["bayes_gain_over_tuned", "n", "p_better", "verdict"]
+    pd.testing.assert_frame_equal(summary[judged], as_one[judged])
+    assert summary["n"].item() == 5 and summary["gain_unit"].item() == "relative"
+    only_flawed = costs.cost_summary(pd.DataFrame(flawed), EQUIVALENCE)
+    assert only_flawed["verdict"].item() == "degenerate"

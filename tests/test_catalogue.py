@@ -160,6 +160,7 @@ def test_every_sweep_verdict_is_recomputed_by_baycomp_from_the_instance_table(
             gains = gains / pair["baseline_value"].abs()
         gains = gains.dropna().to_numpy()
         assert len(gains) == row["n"]
+        assert gains.mean() == pytest.approx(row["gain"])
         theirs = SignedRankTest.probs(
             np.zeros(len(gains)),
             gains,

@@ -375,3 +375,42 @@ def test_every_source_expands_and_loads_typed_specs(tmp_path):
         assert isinstance(spec, sources.DatasetSpec)
         record = spec.record()
         assert type(spec)(**{k: v for k, v in record.items() if k != "kind"}) == spec
+
+
+def test_subsamples_of_one_small_set_are_one_observation():
+    """At 10% digits keeps 1,602 of its 1,619 negatives in every instance: the
+    instances are near-copies, one observation; a generator's seeds are not."""
+    [digits] = [
+        s.record() | {"n_samples": s.rows, "n_positive": 178}
+        for s in sources.builtin.expand(
+            {
+                "positive_rates": [0.1],
+                "datasets": {
+                    "builtin": [{"loader": "digits", "positive_label": 0, "seeds": 1}]
+                },
+                "cv": {"folds": 5},
+                "thresholds": {"strategy": "none"},
+            },
+            ".",
+        )
+    ]
+    assert digits["rows"] == 1602 + 178
+    assert sources.shared_rows(digits) == pytest.approx((1602**2 / 1619 + 178) / 1780)
+    assert sources.observation(digits) == "digits-p0-r0.1"
+    config = {
+        "positive_rates": [0.1],
+        "datasets": {
+            "synthetic": {
+                **GENERATOR,
+                "seeds": 1,
+                "label_noise": 0.0,
+                "n_clusters_per_class": 2,
+            }
+        },
+        "cv": {"folds": 5},
+        "thresholds": {"strategy": "none"},
+    }
+    [spec] = sources.synthetic.expand(config, ".")
+    generated = spec.record() | {"n_samples": spec.rows, "n_positive": 200}
+    assert sources.shared_rows(generated) == 0.0
+    assert sources.observation(generated) == spec.name

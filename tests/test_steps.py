@@ -262,12 +262,20 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
     assert (long.loc[long["metric"] == "roc_auc", "missing"] != "").all()
 
 
-def test_summary_intervals_run_over_instances_or_else_over_folds():
+def test_summary_intervals_run_over_observations_or_else_over_folds():
+    """synthetic: 3 instances x 4 folds, one fold missing; digits: 1 instance; real:
+    2 instances that are one observation (near-copies)."""
     rng = np.random.default_rng(0)
     cell = dict.fromkeys(GROUP_KEYS, "x")
-    rows = [  # synthetic: 3 instances x 4 folds, one fold missing; digits: 1 instance
-        {**cell, "source": source, "dataset": f"{source}-{i}", "value": value}
-        for source, instances in (("synthetic", 3), ("digits", 1))
+    rows = [
+        {
+            **cell,
+            "source": source,
+            "dataset": f"{source}-{i}",
+            "observation": source if source == "real" else f"{source}-{i}",
+            "value": value,
+        }
+        for source, instances in (("synthetic", 3), ("digits", 1), ("real", 2))
         for i in range(instances)
         for value in rng.random(4)
     ]
@@ -277,13 +285,15 @@ def test_summary_intervals_run_over_instances_or_else_over_folds():
     means = metrics.groupby("dataset")["value"].mean()
     synthetic, digits = summary.loc["synthetic"], summary.loc["digits"]
     assert (synthetic["n_folds"], synthetic["n_missing"]) == (11, 1)
-    assert (synthetic["n_datasets"], synthetic["interval_over"]) == (3, "datasets")
+    assert (synthetic["n_datasets"], synthetic["interval_over"]) == (3, "observations")
     expected = t_interval(means[means.index.str.startswith("synthetic")])
     assert (synthetic["ci_low"], synthetic["ci_high"]) == pytest.approx(expected)
     assert (digits["n_datasets"], digits["interval_over"]) == (1, "folds")
     expected = t_interval(metrics.loc[metrics["source"] == "digits", "value"])
     assert (digits["ci_low"], digits["ci_high"]) == pytest.approx(expected)
     assert digits["mean"] == pytest.approx(means["digits-0"])
+    real = summary.loc["real"]
+    assert (real["n_datasets"], real["interval_over"]) == (2, "folds")
 
 
 def test_every_rule_has_its_step_and_no_step_imports_another():

@@ -159,7 +159,7 @@ def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
     assert "always_fails" in (tables / "summary.md").read_text()
     for name in (
         "ratio_sweep/average_precision.pdf",
-        "critical_difference.png",
+        "mean_ranks.png",
         "pr_curves.pdf",
     ):
         assert (workdir / "results" / "figures" / name).exists()
@@ -343,7 +343,7 @@ def test_the_four_questions_are_answered(runs):
         "pr_curves",
         "roc_curves",
         "reliability",
-        "critical_difference",
+        "mean_ranks",
     ):
         for suffix in (".pdf", ".png"):
             assert (results / "figures" / f"{name}{suffix}").stat().st_size > 10_000
@@ -521,7 +521,7 @@ def test_configs_without_the_default_threshold_rules_run_end_to_end(
     _, meta = read_table_with_meta(workdir / "results" / "predictions" / cell)
     for fold in meta["folds"]:
         assert fold["trained_positive_rate"] == pytest.approx(1 / 3, abs=0.01)
-    for name in ("cost_threshold", "ratio_sweep/roc_auc", "critical_difference"):
+    for name in ("cost_threshold", "ratio_sweep/roc_auc", "mean_ranks"):
         assert (workdir / "results" / "figures" / f"{name}.png").exists()
 
 
@@ -633,7 +633,7 @@ def test_a_run_where_every_cell_fails_still_writes_every_output(tmp_path):
     for name in ("ratio_sweep", "cost_threshold", "ensembles", "decision_guide"):
         note = (results / "tables" / f"{name}.md").read_text()
         assert note.startswith("no results to show")
-    for name in ("ratio_sweep/roc_auc", "pr_curves", "critical_difference"):
+    for name in ("ratio_sweep/roc_auc", "pr_curves", "mean_ranks"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 1000
     assert (results / "findings.md").read_text().count("Nothing to show") == 5
     assert "## Cells without results" in (results / "tables" / "summary.md").read_text()

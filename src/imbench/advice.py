@@ -7,7 +7,13 @@ import pandas as pd
 
 from imbench.classifiers import CLASSIFIERS
 from imbench.names import label
-from imbench.stats import VERDICT_COLUMNS, better_sign, paired_gain
+from imbench.stats import (
+    VERDICT_COLUMNS,
+    better_sign,
+    gain_unit,
+    judged_gains,
+    paired_gain,
+)
 from imbench.tables import compared_means
 
 SEVERE_BELOW = 0.05  # the rules of thumb call a positive rate under 5% severe
@@ -21,6 +27,7 @@ GUIDE_COLUMNS = [
     "gain_over_baseline",
     "ci_low",
     "ci_high",
+    "gain_unit",
     "rule_of_thumb",
     "advised",
     "advised_value",
@@ -100,8 +107,8 @@ def _best(scores):
 
 def decision_guide(metrics, metric, rule, sweep):
     """Per classifier and positive rate: the method that scored best on ``metric``,
-    its gain over the baseline (paired by dataset instance, with its 95%
-    t-interval), and whether the rule of thumb agrees with the practical verdicts of
+    its gain over the baseline (paired by observation, with its 95% t-interval, in
+    ``gain_unit``), and whether the rule of thumb agrees with the practical verdicts of
     question 1 (``sweep``: the ratio sweep's table, ``comparisons.gains_over``, with
     its ``metric`` column; empty when no baseline ran).
 
@@ -122,12 +129,15 @@ def decision_guide(metrics, metric, rule, sweep):
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
         copies = group.groupby("method")["identical"].all()
         group = group[~group["method"].isin(copies.index[copies])]
-        wide = group.pivot_table(index="dataset", columns="method", values="value")
+        wide = group.pivot_table(index="observation", columns="method", values="value")
         best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)
         verdicts = verdicts_at.get((classifier, rate), no_verdicts)
         judged, verdict, evidence = _evidence(advised, verdicts)
-        gain = paired_gain(sign * (wide[best] - wide.get("baseline", np.nan)))
+        baseline = wide.get("baseline", np.nan)
+        gain = paired_gain(
+            judged_gains(sign * (wide[best] - baseline), baseline, metric)
+        )
         rows.append(
             {
                 "classifier": classifier,
@@ -138,6 +148,7 @@ def decision_guide(metrics, metric, rule, sweep):
                 "gain_over_baseline": gain["gain"],
                 "ci_low": gain["ci_low"],
                 "ci_high": gain["ci_high"],
+                "gain_unit": gain_unit(metric),
                 "rule_of_thumb": why,
                 "advised": advised,
                 "advised_value": wide.get(advised, pd.Series(np.nan)).mean(),

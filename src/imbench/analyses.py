@@ -106,7 +106,7 @@ CATALOGUE = (
         figures=("ratio_sweep",),
         panels="sweep_panels",
         tables=("ratio_sweep", "ratio_sweep_answer", "ratio_sweep_rope"),
-        data=("ratio_sweep_instances",),
+        data=("ratio_sweep_instances", "ratio_sweep_sources"),
         params=("sweep_panels", "equivalence"),
     ),
     Analysis(
@@ -143,7 +143,7 @@ CATALOGUE = (
     Analysis(
         "ranking",
         "6. Ranking",
-        figures=("critical_difference",),
+        figures=("mean_ranks",),
         tables=("ranking",),
         params=("scored_metrics",),
     ),

@@ -4,19 +4,21 @@ stops mattering, the full undersampling ensemble against one model (question 3),
 the methods' ranks over dataset instances.
 """
 
-import itertools
-
 import numpy as np
 import pandas as pd
 
 from imbench.methods import METHODS
 from imbench.names import label, lower_is_better
 from imbench.stats import (
+    DEGENERATE,
     GAIN_COLUMNS,
+    IDENTICAL,
     MIN_INSTANCES,
     VERDICT_COLUMNS,
     better_sign,
+    gain_unit,
     holm,
+    judged_gains,
     paired_gain,
     rank_methods,
 )
@@ -24,18 +26,16 @@ from imbench.tables import compared_means, instance_means
 
 
 def pooled_sources(group):
-    """Which sources the dataset instances of ``group`` (instance means) come from,
-    with their counts: ``digits x1 + synthetic x5``."""
-    counts = group.drop_duplicates("dataset")["source"].value_counts().sort_index()
-    return " + ".join(f"{source} x{count}" for source, count in counts.items())
-
-
-NO_TEST = {"p": np.nan, "p_worse": np.nan, "p_equivalent": np.nan, "p_better": np.nan}
-# a comparison that can only come out one way: the method's predictions are the
-# reference's, so it has no test and no verdict
-IDENTICAL = {**NO_TEST, "verdict": "identical"}
-# every instance's model (the method's or the reference's) learnt nothing
-DEGENERATE = {**NO_TEST, "verdict": "degenerate"}
+    """Which sources the observations of ``group`` (``tables.compared_means``) come
+    from, with their counts, and the instances of those that count several as one:
+    ``digits-p0 x1 (3 instances) + synthetic x5``."""
+    observations = group.drop_duplicates("observation")
+    parts = []
+    for source, rows in observations.groupby("source"):
+        instances = rows["instances"].sum()
+        copies = f" ({instances} instances)" if instances > len(rows) else ""
+        parts.append(f"{source} x{len(rows)}{copies}")
+    return " + ".join(parts)
 
 
 def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
@@ -43,7 +43,8 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
     whether it is practically better, equivalent or worse (``equivalence``, a
     ``stats.Equivalence``).
 
-    Gains are paired by dataset instance and signed so that positive means better;
+    Gains are paired by observation (a dataset instance, or near-copies counted as
+    one: ``sources.observation``) and signed so that positive means better;
     a threshold method is compared at its own threshold where the rule is 0.5
     (``tables.compared_means``). A method whose every instance is the reference's by
     construction (the same predictions) is ``identical``: no test, no verdict, left
@@ -57,19 +58,20 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
     -------
     DataFrame
         ``classifier, positive_rate, method, sources, baseline_value, n, gain,
-        ci_low, ci_high, p, p_holm, rope, p_worse, p_equivalent, p_better,
-        verdict``.
+        ci_low, ci_high, p, p_holm, gain_unit, rope, p_worse, p_equivalent,
+        p_better, verdict``: the gain, its interval and tests in the ROPE's unit
+        (``gain_unit``: a fraction of the baseline's value for the losses).
     """
     means = compared_means(metrics, metric, rule)
     sign = better_sign(metric)
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
-        wide = group.pivot_table(index="dataset", columns="method", values="value")
+        wide = group.pivot_table(index="observation", columns="method", values="value")
         if reference not in wide:
             continue
         same = group.groupby("method")["identical"].all()
         flawed = group.pivot_table(
-            index="dataset", columns="method", values="degenerate", aggfunc="any"
+            index="observation", columns="method", values="degenerate", aggfunc="any"
         ).reindex_like(wide)
         flawed = flawed.fillna(False).astype(bool)
         for method in wide.columns.drop(reference):
@@ -82,7 +84,8 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
                 "method": method,
                 "sources": pooled_sources(group),
                 "baseline_value": baseline.mean(),
-                **paired_gain(gains),
+                **paired_gain(judged_gains(gains, baseline, metric)),
+                "gain_unit": gain_unit(metric),
                 **equivalence.judge(gains, baseline, metric),
             }
             if same[method]:
@@ -97,9 +100,10 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
         "sources",
         "baseline_value",
         *GAIN_COLUMNS,
+        "gain_unit",
     ]
     table = pd.DataFrame(rows, columns=[*columns, *VERDICT_COLUMNS])
-    table.insert(len(columns), "p_holm", np.nan)
+    table.insert(table.columns.get_loc("p") + 1, "p_holm", np.nan)
     for _, index in table.groupby("classifier").groups.items():
         table.loc[index, "p_holm"] = holm(table.loc[index, "p"])
     return table.sort_values(
@@ -117,15 +121,21 @@ ROPE_FACTORS = (0.5, 2.0)  # the sensitivity of every verdict to its ROPE
 
 
 def sweep_tables(metrics, panels, equivalence):
-    """Question 1's tables over the ``[metric, rule]`` ``panels``: every gain
-    (``gains_over``), every answer (``stops_mattering``), the instance values the
-    gains pair (``paired_values``) and every verdict at half and twice the ROPE
-    (``rope_sensitivity``), each with the panel's label as its first column,
-    ``metric``."""
-    gains, answers, values, sensitivity = [], [], [], []
+    """Question 1's tables over the ``[metric, rule]`` ``panels``, by name:
+    ``ratio_sweep``, every gain (``gains_over``, with the sources that reverse it:
+    ``reversals``); ``ratio_sweep_answer``, every answer (``stops_mattering``);
+    ``ratio_sweep_instances``, the values the gains pair (``paired_values``);
+    ``ratio_sweep_rope``, every verdict at half and twice the ROPE
+    (``rope_sensitivity``); ``ratio_sweep_sources``, the gains per source where a
+    rate pools several (``source_gains``). Each has the panel's label as its first
+    column, ``metric``."""
+    gains, answers, values, sensitivity, by_source = [], [], [], [], []
     for metric, rule in panels:
         name = label(metric, rule)
         table = gains_over(metrics, metric, rule, equivalence)
+        own = source_gains(metrics, metric, rule, equivalence)
+        table = table.assign(reversed_by=reversals(table, own))
+        by_source.append(own.assign(metric=name))
         gains.append(table.assign(metric=name))
         answers.append(stops_mattering(table).assign(metric=name))
         values.append(paired_values(metrics, metric, rule).assign(metric=name))
@@ -134,10 +144,59 @@ def sweep_tables(metrics, panels, equivalence):
             for factor in ROPE_FACTORS
         }
         sensitivity.append(rope_sensitivity(table, scaled).assign(metric=name))
-    return tuple(
-        _metric_first(pd.concat(frames, ignore_index=True))
-        for frames in (gains, answers, values, sensitivity)
+    tables = {
+        "ratio_sweep": gains,
+        "ratio_sweep_answer": answers,
+        "ratio_sweep_instances": values,
+        "ratio_sweep_rope": sensitivity,
+        "ratio_sweep_sources": by_source,
+    }
+    return {
+        name: _metric_first(pd.concat(frames, ignore_index=True))
+        for name, frames in tables.items()
+    }
+
+
+SWEEP_KEYS = ["classifier", "positive_rate", "method"]
+
+
+def source_gains(metrics, metric, rule, equivalence):
+    """``gains_over`` within each source, at the rates where several sources are
+    pooled: ``source`` first, then its columns (a source with fewer than
+    ``stats.MIN_INSTANCES`` observations is undecided, its gain still shown)."""
+    rates = metrics.groupby("positive_rate")["source"].nunique()
+    pooled = metrics[metrics["positive_rate"].isin(rates.index[rates > 1])]
+    frames = [
+        gains_over(rows, metric, rule, equivalence).assign(source=source)
+        for source, rows in pooled.groupby("source")
+    ] or [gains_over(pooled, metric, rule, equivalence).assign(source="")]
+    table = pd.concat(frames, ignore_index=True).drop(columns="sources")
+    return table[["source", *table.columns.drop("source")]].sort_values(
+        [*SWEEP_KEYS, "source"], ignore_index=True
     )
+
+
+def reversals(gains, by_source):
+    """For each pooled verdict of ``gains`` that is decided (better or worse): the
+    sources whose own mean gain (``source_gains``) lies beyond the ROPE on the other
+    side, with that gain and their observations (``synthetic -0.12 (n 15)``); empty
+    where none reverses it."""
+    beyond = by_source[by_source["gain"].abs() > by_source["rope"]]
+    beyond_at = dict(tuple(beyond.groupby(SWEEP_KEYS)))
+    marks = []
+    for row in gains.itertuples(index=False):
+        side = {"better": 1, "worse": -1}.get(row.verdict)
+        rows = beyond_at.get((row.classifier, row.positive_rate, row.method))
+        if side is None or rows is None:
+            marks.append("")
+            continue
+        against = rows[np.sign(rows["gain"]) == -side]
+        marks.append(
+            "; ".join(
+                f"{r.source} {r.gain:+.3g} (n {r.n})" for r in against.itertuples()
+            )
+        )
+    return marks
 
 
 def rope_sensitivity(gains, scaled):
@@ -156,15 +215,16 @@ def rope_sensitivity(gains, scaled):
 
 
 def paired_values(metrics, metric, rule, reference="baseline"):
-    """The values ``gains_over`` pairs, one row per dataset instance and method
-    beside its ``reference``: ``classifier, positive_rate, dataset, source, method,
-    value, baseline_value, identical, degenerate`` (``degenerate``: the method's
-    model or the baseline's learnt nothing on the instance, which no verdict pairs).
-    A verdict is re-checkable from them alone: its gains are ``value -
+    """The values ``gains_over`` pairs, one row per observation and method beside
+    its ``reference``: ``classifier, positive_rate, observation, source, instances,
+    method, value, baseline_value, identical, degenerate`` (``instances``: how many
+    dataset instances the observation averages; ``degenerate``: the method's model
+    or the baseline's learnt nothing on one of them, which no verdict pairs). A
+    verdict is re-checkable from them alone: its gains are ``value -
     baseline_value`` over the rows not degenerate (negated where lower is better, as
     a fraction of ``baseline_value`` where the ROPE is relative)."""
     means = compared_means(metrics, metric, rule)
-    keys = ["classifier", "positive_rate", "dataset"]
+    keys = ["classifier", "positive_rate", "observation"]
     baseline = means[means["method"] == reference].set_index(keys)
     others = means[means["method"] != reference]
     index = others.set_index(keys).index
@@ -177,15 +237,15 @@ def paired_values(metrics, metric, rule, reference="baseline"):
     columns = [
         *keys,
         "source",
+        "instances",
         "method",
         "value",
         "baseline_value",
         "identical",
         "degenerate",
     ]
-    return table.sort_values(["classifier", "positive_rate", "method", "dataset"])[
-        columns
-    ].reset_index(drop=True)
+    order = ["classifier", "positive_rate", "method", "observation"]
+    return table.sort_values(order)[columns].reset_index(drop=True)
 
 
 def _metric_first(table):
@@ -293,100 +353,139 @@ def ensemble_gains(
     method="undersample_ensemble",
 ):
     """The full ensemble (its largest size in ``curves``) against one model of each
-    method in ``references``, paired by dataset instance, per classifier and rate,
-    with the verdict of ``equivalence``; instances where the ensemble (``method``)
-    or the reference is degenerate are left out, as in ``gains_over``.
+    method in ``references``, paired by observation (``sources.observation``), per
+    classifier and rate, with the verdict of ``equivalence``; observations where the
+    ensemble (``method``) or the reference is degenerate are left out, as in
+    ``gains_over``.
 
     ``curves`` holds the ensemble's metrics by size per fold and dataset (see
     ``curves.ensemble_curves``); ``metrics`` the references' per-fold metrics.
     """
     largest = curves[curves["members"] == curves["members"].max()]
-    ensemble = largest.groupby(["dataset", "classifier", "positive_rate"])[
-        metric
-    ].mean()
-    sign = better_sign(metric)
+    instances = largest.groupby(
+        ["dataset", "classifier", "positive_rate"], as_index=False
+    )[metric].mean()
+    observation_of = metrics.drop_duplicates("dataset").set_index("dataset")
+    instances["observation"] = instances["dataset"].map(observation_of["observation"])
     means = instance_means(metrics, metric, rule).set_index(
         ["dataset", "classifier", "method"]
     )["value"]
     flawed = metrics.groupby(["dataset", "classifier", "method"])["degenerate"].any()
+
+    def of(values, name, **fill):
+        """``values`` of method ``name`` on each instance."""
+        keys = [
+            (d, c, name) for d, c in instances[["dataset", "classifier"]].to_numpy()
+        ]
+        return values.reindex(keys, **fill).to_numpy()
+
+    own_flawed = of(flawed, method, fill_value=False).astype(bool)
+    sign = better_sign(metric)
     for reference in references:
-        for (classifier, rate), values in ensemble.groupby(
-            ["classifier", "positive_rate"]
-        ):
-            keys = [(d, classifier, reference) for d, _, _ in values.index]
-            own = [(d, classifier, method) for d, _, _ in values.index]
-            kept = ~(
-                flawed.reindex(keys, fill_value=False).to_numpy(bool)
-                | flawed.reindex(own, fill_value=False).to_numpy(bool)
+        observations = (
+            instances.assign(
+                reference=of(means, reference),
+                degenerate=own_flawed | of(flawed, reference, fill_value=False),
             )
-            other = means.reindex(keys).to_numpy()[kept]
-            gains = sign * (values.to_numpy()[kept] - other)
+            .groupby(["classifier", "positive_rate", "observation"])
+            .agg(
+                ensemble=(metric, "mean"),
+                reference=("reference", "mean"),
+                degenerate=("degenerate", "any"),
+            )
+        )
+        for (classifier, rate), group in observations.groupby(level=[0, 1]):
+            kept = group[~group["degenerate"].astype(bool)]
+            gains = sign * (kept["ensemble"] - kept["reference"])
             row = {
                 "classifier": classifier,
                 "positive_rate": rate,
                 "against": reference,
-                "ensemble": values[kept].mean(),
-                "reference": np.nanmean(other),
-                **paired_gain(gains),
-                **equivalence.judge(gains, other, metric),
+                "ensemble": kept["ensemble"].mean(),
+                "reference": np.nanmean(kept["reference"]) if len(kept) else np.nan,
+                **paired_gain(judged_gains(gains, kept["reference"], metric)),
+                "gain_unit": gain_unit(metric),
+                **equivalence.judge(gains, kept["reference"], metric),
             }
-            yield (row | DEGENERATE) if not kept.any() else row
+            yield (row | DEGENERATE) if kept.empty else row
 
 
 RANKING_COLUMNS = [
     "classifier",
     "metric",
+    "positive_rate",
     "method",
     "mean_rank",
-    "n_datasets",
+    "n_observations",
     "k_methods",
     "friedman_p",
     "critical_difference",
     "within_cd_of_best",
     "dropped",
     "identical",
-    "instances_left_out",
+    "observations_left_out",
 ]
 
 
 def rankings(metrics, scored, alpha):
-    """Per classifier and ``[metric, rule]`` of ``scored``: the methods' mean ranks
-    over dataset instances (``stats.rank_methods`` at ``alpha``), compared as
-    ``gains_over`` compares them; a method identical to the baseline on every
-    instance is left out (ranking a copy would count the baseline twice) and listed
-    in ``identical``. Returns the rankings by title (``classifier: metric``) and
-    their table."""
+    """Per classifier, ``[metric, rule]`` of ``scored`` and positive rate (pooling
+    rates would count one instance's neighbours as replicates): the methods' mean
+    ranks over observations (``stats.rank_methods`` at ``alpha``), compared as
+    ``gains_over`` compares them. A method identical to the baseline on every
+    observation is left out (ranking a copy would count the baseline twice) and
+    listed in ``identical``; a degenerate value is missing, so that its observation
+    is left out (``observations_left_out``) or its method dropped. Returns the rankings
+    by ``(classifier, metric label, rate)`` and their table."""
     ranked, rows = {}, []
-    for classifier, (metric, rule) in itertools.product(
-        sorted(metrics["classifier"].unique()), scored
-    ):
+    for metric, rule in scored:
         means = compared_means(metrics, metric, rule)
-        means = means[means["classifier"] == classifier]
-        copies = means.groupby("method")["identical"].all()
-        copies = sorted(copies.index[copies])
-        wide = means[~means["method"].isin(copies)].pivot_table(
-            index="dataset", columns="method", values="value"
-        )
-        if wide.empty:
-            continue
-        ranking = rank_methods(wide, not lower_is_better(metric), alpha)
-        ranked[f"{classifier}: {label(metric, rule)}"] = ranking
-        best = ranking.ranks.iloc[0]
-        rows.extend(
-            (
-                classifier,
-                label(metric, rule),
-                method,
-                rank,
-                ranking.n,
-                len(ranking.ranks),
-                ranking.friedman_p,
-                ranking.cd,
-                rank == best or rank - best <= ranking.cd,
-                ", ".join(ranking.dropped),
-                ", ".join(copies),
-                ", ".join(ranking.left_out),
+        for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
+            ranking, copies = _rank_at(group, metric, alpha)
+            if ranking is None:
+                continue
+            ranked[classifier, label(metric, rule), rate] = ranking
+            rows.extend(
+                _ranking_rows(ranking, classifier, label(metric, rule), rate, copies)
             )
-            for method, rank in ranking.ranks.items()
+    table = pd.DataFrame(rows, columns=RANKING_COLUMNS)
+    return ranked, table.sort_values(
+        ["classifier", "metric", "positive_rate"], kind="stable", ignore_index=True
+    )
+
+
+def _rank_at(group, metric, alpha):
+    """The ranking of one classifier's methods at one rate (``compared_means`` rows)
+    and the methods left out as copies of the baseline."""
+    copies = group.groupby("method")["identical"].all()
+    copies = sorted(copies.index[copies])
+    group = group[~group["method"].isin(copies)]
+    wide = group.pivot_table(index="observation", columns="method", values="value")
+    flawed = group.pivot_table(
+        index="observation", columns="method", values="degenerate", aggfunc="any"
+    )
+    wide = wide.mask(flawed.reindex_like(wide).fillna(False).astype(bool))
+    if wide.empty:
+        return None, copies
+    return rank_methods(wide, not lower_is_better(metric), alpha), copies
+
+
+def _ranking_rows(ranking, classifier, metric, rate, copies):
+    best = ranking.ranks.iloc[0]
+    return [
+        (
+            classifier,
+            metric,
+            rate,
+            method,
+            rank,
+            ranking.n,
+            len(ranking.ranks),
+            ranking.friedman_p,
+            ranking.cd,
+            None if np.isnan(ranking.cd) else bool(rank - best <= ranking.cd),
+            ", ".join(ranking.dropped),
+            ", ".join(copies),
+            ", ".join(ranking.left_out),
         )
-    return ranked, pd.DataFrame(rows, columns=RANKING_COLUMNS)
+        for method, rank in ranking.ranks.items()
+    ]

@@ -7,7 +7,13 @@ import pandas as pd
 
 from imbench.metrics import confusion_counts, cost_per_sample
 from imbench.names import cost_metric
-from imbench.stats import VERDICT_COLUMNS, paired_gain
+from imbench.stats import (
+    DEGENERATE,
+    VERDICT_COLUMNS,
+    gain_unit,
+    judged_gains,
+    paired_gain,
+)
 from imbench.thresholds import ThresholdRule
 
 COST_COLUMNS = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned", "oracle"]
@@ -117,9 +123,10 @@ def instance_costs(test_predictions, folds, ratios, key):
 
 def cost_summary(per_instance, equivalence):
     """Question 2's table: the mean costs per cost ratio, positive rate, classifier
-    and method over dataset instances (``instance_costs`` rows), and the Bayes
-    threshold's paired gain over the tuned one with its practical verdict
-    (``equivalence``, a ``stats.Equivalence``)."""
+    and method over dataset instances (``instance_costs`` rows, each with its
+    ``observation`` and whether it is ``degenerate``), and the Bayes threshold's
+    paired gain over the tuned one with its practical verdict (``equivalence``, a
+    ``stats.Equivalence``)."""
     return (
         per_instance.groupby(GROUP)[[*COST_COLUMNS, "tuned_threshold"]]
         .mean()
@@ -131,17 +138,26 @@ def cost_summary(per_instance, equivalence):
 
 def _bayes_against_tuned(per_instance, equivalence):
     """Per group: the Bayes threshold's paired gain over the tuned one (positive =
-    cheaper) and its practical verdict; undecided where nothing was tuned."""
+    cheaper, relative to the tuned cost as the ROPE is) and its practical verdict,
+    paired by observation (``sources.observation``), degenerate instances left out
+    (``degenerate`` where none is left); undecided where nothing was tuned."""
     rows = {}
     for key, group in per_instance.groupby(GROUP):
-        gains = group["at_tuned"] - group["at_bayes"]
+        kept = group[~group["degenerate"]]
+        observed = kept.groupby("observation")[["at_tuned", "at_bayes"]].mean()
+        gains = observed["at_tuned"] - observed["at_bayes"]
         metric = cost_metric(key[0])
-        rows[key] = {
-            "bayes_gain_over_tuned": paired_gain(gains)["gain"],
-            "n": len(group),
-            **equivalence.judge(gains, group["at_tuned"], metric),
+        reference = observed["at_tuned"]
+        row = {
+            "bayes_gain_over_tuned": paired_gain(
+                judged_gains(gains, reference, metric)
+            )["gain"],
+            "gain_unit": gain_unit(metric),
+            "n": len(observed),
+            **equivalence.judge(gains, reference, metric),
         }
-    columns = ["bayes_gain_over_tuned", "n", *VERDICT_COLUMNS]
+        rows[key] = row | (DEGENERATE if kept.empty else {})
+    columns = ["bayes_gain_over_tuned", "gain_unit", "n", *VERDICT_COLUMNS]
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns).rename_axis(
         GROUP
     )

@@ -5,6 +5,7 @@ The style helpers come first, then one function per figure the steps draw; each 
 computed data (never files) and the paths to save to.
 """
 
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -132,8 +133,10 @@ def save(figure, paths, title=None):
             frameon=False,
             fontsize=6,
         )
-    if title:
-        figure.suptitle(title, fontsize=7)
+    if title:  # wrapped to the figure's width: about 17 characters of 7 pt an inch
+        width = int(17 * figure.get_figwidth())
+        lines = (textwrap.fill(line, width) for line in title.split("\n"))
+        figure.suptitle("\n".join(lines), fontsize=7)
     figure.tight_layout(rect=(0, (0.2 + 0.13 * rows) / figure.get_figheight(), 1, 1))
     for path in paths:
         kind = Path(path).suffix.lstrip(".")
@@ -182,26 +185,20 @@ VERDICT_MARKERS = {  # how a point's practical verdict is drawn
 }
 
 
-def ratio_sweep(gains, title, relative, paths):
+def ratio_sweep(gains, title, paths):
     """Question 1, one metric: each method's paired gain over the baseline against
     the positive rate, one row per method family (at most five methods a panel) and
     one column per classifier, with its 95% band, the region of practical
     equivalence shaded around zero and each point's verdict as its marker.
 
-    ``gains`` is ``comparisons.gains_over``'s table for the metric; where the ROPE is
-    relative (``relative``), gains are drawn as fractions of the baseline's value.
+    ``gains`` is ``comparisons.gains_over``'s table for the metric, its gains in the
+    ROPE's unit (``gain_unit``: fractions of the baseline's value for the losses).
     Rates whose instances pool several sources are named under the panels."""
     if gains.empty:
         return note(paths, f"{title}: no method ran beside the baseline")
     families = [f for f in FAMILY_ORDER if f in set(gains["method"].map(_family))]
     classifiers = sorted(gains["classifier"].unique())
     figure, axes = panel_grid(len(families), len(classifiers))
-    scale = gains["baseline_value"].abs() if relative else 1.0
-    scaled = gains.assign(
-        gain=gains["gain"] / scale,
-        ci_low=gains["ci_low"] / scale,
-        ci_high=gains["ci_high"] / scale,
-    )
     rope = gains["rope"].iloc[0]
     for row, family in enumerate(families):
         for column, classifier in enumerate(classifiers):
@@ -210,9 +207,9 @@ def ratio_sweep(gains, title, relative, paths):
                 axis.set_title(classifier, fontsize=7)
             if column == 0:
                 axis.set_ylabel(f"{family}\ngain", fontsize=7)
-            chosen = scaled[
-                (scaled["classifier"] == classifier)
-                & (scaled["method"].map(_family) == family)
+            chosen = gains[
+                (gains["classifier"] == classifier)
+                & (gains["method"].map(_family) == family)
             ]
             rate_axis(axis, gains["positive_rate"])
             if chosen.empty:
@@ -249,7 +246,7 @@ def ratio_sweep(gains, title, relative, paths):
     for verdict, style in VERDICT_MARKERS.items():
         if verdict in set(gains["verdict"]) or verdict not in NO_VERDICT:
             axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
-    unit = "fraction of the baseline's value" if relative else "absolute"
+    unit = gains["gain_unit"].iloc[0]
     pooled = gains.drop_duplicates("positive_rate").sort_values("positive_rate")
     pooled = pooled[pooled["sources"].str.contains(r"\+", regex=True)]
     pooled = "; ".join(
@@ -408,44 +405,86 @@ def curve_panels(curves, paths, xlabel, ylabel, reference):
     save(figure, paths)
 
 
-def critical_differences(rankings, paths, alpha):
-    """Critical-difference diagrams, one row per ranking (``title -> Ranking``) that
-    has a Friedman test."""
-    from scikit_posthocs import critical_difference_diagram
-
-    drawn = {t: r for t, r in rankings.items() if not np.isnan(r.friedman_p)}
-    figure, axes = panel_grid(max(1, len(drawn)), 1, sharex=False)
-    figure.set_size_inches(2 * COLUMN_WIDTH, 1.8 * len(drawn) + 0.8)
-    for axis, (title, ranking) in zip(axes[:, 0], drawn.items(), strict=False):
-        critical_difference_diagram(
-            ranking.ranks,
-            ranking.pairwise_p,
-            cd=ranking.cd,
-            alpha=alpha,
-            ax=axis,
-            color_palette={m: method_style(m)[0] for m in ranking.ranks.index},
-            label_props={"fontsize": 6},
+def mean_ranks(table, paths, alpha):
+    """Mean ranks by positive rate (the ranking table, ``comparisons.rankings``): one
+    heatmap per classifier and metric, methods by rate, 1 = best; outlined, the best
+    and the methods the Nemenyi test cannot separate from it where Friedman's test
+    finds a difference; each rate's N (observations) under it."""
+    classifiers = sorted(table["classifier"].unique())
+    metrics = list(dict.fromkeys(table["metric"]))
+    order = {m: i for i, m in enumerate(METHODS)}
+    methods_of = {
+        c: sorted(
+            table.loc[table["classifier"] == c, "method"].unique(),
+            key=lambda m: (order.get(m, len(order)), m),
         )
-        for text in axis.texts:  # its label collides with the ticks: in the title
-            if text.get_text().startswith("CD ="):
-                text.remove()
-        axis.set_title(
-            f"{title} (N = {ranking.n}, Friedman p = {ranking.friedman_p:.2g}, "
-            f"critical difference = {ranking.cd:.2g}: the bar at top)",
-            fontsize=7,
-            pad=14,
-        )
-    if not drawn:
-        axes[0, 0].set_axis_off()
-        axes[0, 0].text(
-            0.5, 0.5, "no classifier ran three or more methods", ha="center"
-        )
+        for c in classifiers
+    }
+    heights = [len(methods_of[c]) + 2 for c in classifiers]
+    sns.set_theme(context="paper", style="white", font_scale=0.8)
+    figure, axes = plt.subplots(
+        len(classifiers),
+        len(metrics),
+        figsize=(2 * COLUMN_WIDTH, 0.15 * sum(heights) + 0.9),
+        squeeze=False,
+        gridspec_kw={"height_ratios": heights},
+    )
+    for (i, classifier), (j, metric) in itertools.product(
+        enumerate(classifiers), enumerate(metrics)
+    ):
+        rows = table[(table["classifier"] == classifier) & (table["metric"] == metric)]
+        axis = axes[i, j]
+        if rows.empty:
+            axis.set_axis_off()
+            continue
+        _rank_panel(axis, rows, methods_of[classifier], alpha)
+        axis.set_yticklabels(methods_of[classifier] if j == 0 else [], fontsize=6)
+        axis.set_ylabel("")
+        axis.set_title(f"{classifier}: {metric}", fontsize=6.5)
     save(
         figure,
         paths,
-        f"mean rank (1 = best); bars join methods the Nemenyi test (alpha {alpha:g}) "
-        "cannot separate",
+        f"mean rank by positive rate (1 = best); outlined: not separable from the best "
+        f"(Nemenyi, alpha {alpha:g}) where Friedman's test finds a difference "
+        "(n.s.: it does not)",
     )
+
+
+def _rank_panel(axis, rows, methods, alpha):
+    """One classifier's and metric's mean ranks (``methods`` by rate) as a heatmap,
+    each rate labelled with its N and whether Friedman's test separates any."""
+    from matplotlib.patches import Rectangle
+
+    ranks = rows.pivot(index="method", columns="positive_rate", values="mean_rank")
+    sns.heatmap(
+        ranks.reindex(methods),
+        ax=axis,
+        annot=True,
+        fmt=".1f",
+        annot_kws={"fontsize": 5.5},
+        cmap="viridis",
+        vmin=1,
+        vmax=len(methods),
+        cbar=False,
+        linewidths=0.3,
+        linecolor="white",
+    )
+    ticks = []
+    for column, (rate, at_rate) in enumerate(rows.groupby("positive_rate")):
+        p = at_rate["friedman_p"].iloc[0]
+        ticks.append(
+            f"{rate:g}\nN={at_rate['n_observations'].iloc[0]}"
+            + ("" if p < alpha else "\nno test" if np.isnan(p) else "\nn.s.")
+        )
+        close = at_rate["within_cd_of_best"].fillna(False).astype(bool)
+        for method in at_rate.loc[close, "method"] if p < alpha else []:
+            outline = Rectangle(
+                (column, methods.index(method)), 1, 1, fill=False, ec="red", lw=1.0
+            )
+            axis.add_patch(outline)
+    axis.set_xticklabels(ticks, fontsize=5.5, rotation=0)
+    axis.set_xlabel("")
+    axis.tick_params(length=0)
 
 
 def note(paths, text):

@@ -64,7 +64,7 @@ def markdown_table(frame, source):
 
 
 def instances(counts):
-    """The numbers of dataset instances behind a question's cells: ``5`` or
+    """The numbers of observations behind a question's cells: ``5`` or
     ``5-6``."""
     counts = [int(n) for part in map(str, counts) for n in part.split("-")]
     low, high = min(counts), max(counts)
@@ -131,6 +131,27 @@ def rope_changes(sensitivity):
     )
 
 
+def reversed_verdicts(sweep):
+    """How many decided pooled verdicts a source reverses (``reversed_by``), with
+    the first few."""
+    decided = sweep[sweep["verdict"].isin(["better", "worse"])]
+    reversed_ = decided[decided["reversed_by"].fillna("") != ""]
+    if reversed_.empty:
+        return f"No source reverses any of the {len(decided)} decided verdicts."
+    shown = [
+        f"{r.classifier} with {r.method} on {r.metric} at {rate(r.positive_rate)} "
+        f"({r.verdict} pooled; {r.reversed_by})"
+        for r in reversed_.head(3).itertuples()
+    ]
+    return (
+        f"A source on its own reverses {len(reversed_)} of the {len(decided)} decided "
+        "verdicts (its mean gain beyond the ROPE on the other side: `reversed_by` in "
+        "`ratio_sweep.csv`, per source in `ratio_sweep_sources.csv`), for example "
+        + "; ".join(shown)
+        + "."
+    )
+
+
 def question_1(sweep, answers, sensitivity):
     """Where handling stops mattering, per metric and classifier."""
     lines = ["## 1. At what imbalance ratio does handling stop mattering?", ""]
@@ -148,9 +169,13 @@ def question_1(sweep, answers, sensitivity):
         )
         + f"; in {len(answers) - len(settled)} some method still differs (or the "
         "evidence is too thin) at the highest rate. Verdicts are Bayesian "
-        f"signed-rank tests over {instances(answers['n'])} dataset instances per "
-        "rate against each metric's region of practical equivalence "
-        f"(`ratio_sweep_answer.csv`); {left_out(sweep)}. " + rope_changes(sensitivity)
+        f"signed-rank tests over {instances(answers['n'])} observations per "
+        "rate (dataset instances; near-copies of one real set count once) against "
+        "each metric's region of practical equivalence "
+        f"(`ratio_sweep_answer.csv`); {left_out(sweep)}. "
+        + rope_changes(sensitivity)
+        + " "
+        + reversed_verdicts(sweep)
     )
     lines.append("")
     table = answers.assign(
@@ -197,7 +222,7 @@ def question_2(costs, ratio):
         + f" of {len(chosen)} classifier and rate cells; the Bayes threshold is "
         "practically as cheap as the tuned one (or cheaper) in "
         f"{chosen['verdict'].isin(['equivalent', 'better']).sum()} of them, over "
-        f"{instances(chosen['n'])} dataset instances each (`cost_threshold.csv`)."
+        f"{instances(chosen['n'])} observations each (`cost_threshold.csv`)."
     )
     lines.append("")
     table = shown(
@@ -234,7 +259,7 @@ def question_3(ensembles):
             f"On {first['metric'].iloc[0]}, against one {against} model: "
             + ", ".join(f"{verdict} in {count}" for verdict, count in counts.items())
             + f" of {len(rows)} classifier and rate cells, over "
-            f"{instances(rows['n'])} dataset instances each (`ensembles.csv`)."
+            f"{instances(rows['n'])} observations each (`ensembles.csv`)."
         )
     lines.append("")
     table = shown(

@@ -73,8 +73,32 @@ def paired_gain(gains):
     }
 
 
+def judged_gains(gains, reference, metric):
+    """``gains`` in the unit of ``metric``'s ROPE: a fraction of the ``reference``
+    values where the ROPE is relative (``names.relative_rope``; NaN where the
+    reference is 0), else as they are."""
+    gains = np.asarray(gains, dtype=float)
+    if not relative_rope(metric):
+        return gains
+    scale = np.abs(np.asarray(reference, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(scale > 0, gains / scale, np.nan)
+
+
+def gain_unit(metric):
+    """What the gains of ``metric`` are measured in (``judged_gains``): ``relative``
+    (a fraction of the reference's value) or ``absolute``."""
+    return "relative" if relative_rope(metric) else "absolute"
+
+
 VERDICTS = ("better", "equivalent", "worse", "undecided")
 VERDICT_COLUMNS = ["rope", "p_worse", "p_equivalent", "p_better", "verdict"]
+NO_TEST = {"p": np.nan, "p_worse": np.nan, "p_equivalent": np.nan, "p_better": np.nan}
+# a comparison that can only come out one way: the method's predictions are the
+# reference's, so it has no test and no verdict
+IDENTICAL = {**NO_TEST, "verdict": "identical"}
+# every instance's model (the method's or the reference's) learnt nothing
+DEGENERATE = {**NO_TEST, "verdict": "degenerate"}
 POSTERIOR_SAMPLES = 10_000  # Monte Carlo error of a probability under 0.005
 # with one or two instances the posterior has no spread to doubt them by: no verdict
 MIN_INSTANCES = 3
@@ -112,11 +136,7 @@ class Equivalence:
         number of gains (``posterior_draws``), so a verdict depends on the gains
         alone, never on job order or on what else was compared. Fewer than
         ``MIN_INSTANCES`` gains are undecided."""
-        gains = np.asarray(gains, dtype=float)
-        if relative_rope(metric):
-            scale = np.abs(np.asarray(reference, dtype=float))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gains = np.where(scale > 0, gains / scale, np.nan)
+        gains = judged_gains(gains, reference, metric)
         rope = self.width(metric)
         probabilities = practical_probabilities(gains, rope)
         enough = np.count_nonzero(~np.isnan(gains)) >= MIN_INSTANCES
@@ -288,7 +308,7 @@ def rank_methods(wide, higher_is_better=True, alpha=0.05):
         ranks=ranks.sort_values(),
         n=n,
         friedman_p=friedman_p,
-        cd=nemenyi_cd(k, n, alpha) if k >= 2 and n else np.nan,
+        cd=np.nan if np.isnan(friedman_p) else nemenyi_cd(k, n, alpha),
         pairwise_p=pairwise,
         dropped=dropped,
         left_out=left_out,

@@ -49,28 +49,32 @@ def summarise(metrics):
     """Mean, standard deviation and 95% t-interval per positive rate.
 
     The mean and standard deviation run over all folds of all dataset instances; the
-    interval treats each dataset instance (its mean over folds) as one observation, as
-    instances are independent and folds are not. With a single instance it falls back
-    to the folds, and ``interval_over`` says which. NaN values are left out; an interval
-    over fewer than two values is NaN.
+    interval runs over observations (an instance's mean over folds, near-copies
+    averaged into one: ``sources.observation``), as observations are independent and
+    folds are not. With a single observation it falls back to the folds, and
+    ``interval_over`` says which. NaN values are left out; an interval over fewer than
+    two values is NaN.
     """
     folds = metrics.groupby(GROUP_KEYS, sort=True)["value"]
     table = folds.agg(n_folds="count", mean="mean", std="std")
     table.insert(1, "n_missing", folds.size() - table["n_folds"])
-    instances = (
-        metrics.groupby([*GROUP_KEYS, "dataset"], sort=True)["value"]
+    instances = metrics.groupby([*GROUP_KEYS, "observation", "dataset"], sort=True)[
+        "value"
+    ].mean()
+    table.insert(2, "n_datasets", instances.groupby(GROUP_KEYS, sort=True).size())
+    observations = (
+        instances.groupby([*GROUP_KEYS, "observation"], sort=True)
         .mean()
         .groupby(GROUP_KEYS, sort=True)
         .agg(["size", "count", "mean", "std"])
     )
-    table.insert(2, "n_datasets", instances["size"])
-    over_datasets = instances["size"] > 1
-    n = np.where(over_datasets, instances["count"], table["n_folds"])
-    centre = np.where(over_datasets, instances["mean"], table["mean"])
-    spread = np.where(over_datasets, instances["std"], table["std"])
+    over = observations["size"] > 1
+    n = np.where(over, observations["count"], table["n_folds"])
+    centre = np.where(over, observations["mean"], table["mean"])
+    spread = np.where(over, observations["std"], table["std"])
     half = t_half_width(n, spread)
     table["ci_low"], table["ci_high"] = centre - half, centre + half
-    table["interval_over"] = np.where(over_datasets, "datasets", "folds")
+    table["interval_over"] = np.where(over, "observations", "folds")
     return table.reset_index()
 
 

@@ -14,6 +14,7 @@ import pyarrow as pa
 from imbench.errors import MissingResultError
 from imbench.io import atomic_path, read_table_with_meta, write_text
 from imbench.records import CellRecord
+from imbench.sources import observation, shared_rows
 from imbench.thresholds import NO_RULE
 
 FLOAT_FORMAT = "%.10g"
@@ -37,8 +38,9 @@ def some(results, why=NO_RESULTS):
 
 def load_metrics(paths):
     """Concatenate per-dataset metric files; returns ``(metrics, cells, datasets)``:
-    the long metrics with each row's ``source`` and ``positive_rate``, the cells'
-    status records (with the thresholds each rule chose), one row per dataset."""
+    the long metrics with each row's ``source``, ``positive_rate`` and
+    ``observation`` (``sources.observation``), the cells' status records (with the
+    thresholds each rule chose), one row per dataset."""
     frames, cells, datasets = [], [], []
     for path in paths:
         table, meta = read_result(path, path)
@@ -49,11 +51,14 @@ def load_metrics(paths):
             else round(info["realized_rate"], 4)
         )
         name = Path(path).stem
+        counted_as = observation(info)
         datasets.append(
             {
                 "dataset": name,
                 "source": info["source"],
                 "positive_rate": rate,
+                "observation": counted_as,
+                "shared_rows": shared_rows(info),
                 "realized_rate": info["realized_rate"],
                 "n_samples": info["n_samples"],
                 "n_positive": info["n_positive"],
@@ -62,7 +67,9 @@ def load_metrics(paths):
             }
         )
         frames.append(
-            table.to_pandas().assign(source=info["source"], positive_rate=rate)
+            table.to_pandas().assign(
+                source=info["source"], positive_rate=rate, observation=counted_as
+            )
         )
         cells.extend(meta["cells"])
     metrics = pd.concat(frames, ignore_index=True)
@@ -167,23 +174,26 @@ def instance_means(metrics, metric, rule=NO_RULE):
 
 
 def compared_means(metrics, metric, rule=NO_RULE):
-    """``instance_means`` as methods are compared with the baseline: a threshold
-    method (one with an ``own`` threshold) at its own threshold where the rule is
-    ``default``, so that it is compared where it differs from the baseline (at 0.5);
-    ``identical`` says the instance's value is the baseline's by construction
-    (``identical_rows``), ``degenerate`` that its model learnt nothing
-    (``degenerate_rows``)."""
+    """The values methods are compared by, one per observation (the mean over
+    folds, then over the instances counted as one: ``sources.observation``, whose
+    number is ``instances``): a threshold method (one with an ``own`` threshold) at
+    its own threshold where the rule is ``default``, so that it is compared where it
+    differs from the baseline (at 0.5); ``identical`` says the value is the
+    baseline's by construction (``identical_rows``) on every instance,
+    ``degenerate`` that its model learnt nothing (``degenerate_rows``) on some."""
     rows = select(metrics, metric, rule)
     if rule == "default":
         own = select(metrics, metric, "own")
         rows = pd.concat(
             [rows[~rows["method"].isin(set(own["method"]))], own], ignore_index=True
         )
-    keys = ["source", "positive_rate", "dataset", "classifier", "method"]
-    return rows.groupby(keys, as_index=False).agg(
-        value=("value", "mean"),
-        identical=("identical", "all"),
-        degenerate=("degenerate", "any"),
+    keys = ["source", "positive_rate", "observation", "classifier", "method"]
+    flags = {"identical": ("identical", "all"), "degenerate": ("degenerate", "any")}
+    instances = rows.groupby([*keys, "dataset"], as_index=False).agg(
+        value=("value", "mean"), **flags
+    )
+    return instances.groupby(keys, as_index=False).agg(
+        value=("value", "mean"), **flags, instances=("dataset", "size")
     )
 
 

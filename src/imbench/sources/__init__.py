@@ -41,6 +41,12 @@ class DatasetSpec:
         data small enough not to matter or of unknown size."""
         return None
 
+    def pool(self):
+        """``(negatives, positives)`` of the finite set its instances are drawn from
+        without replacement, or None when each instance is an independent draw (a
+        generator's seed) or the only one of its data."""
+        return None
+
     def record(self):
         """The spec as JSON-able data: what a job receives and its dataset records."""
         return {"kind": self.kind, **dataclasses.asdict(self)}
@@ -103,6 +109,45 @@ def subsample(X, y, n_negative, n_positive, seed):
     return X[order], y[order]
 
 
+# instances of one source and rate expected to share more than this fraction of their
+# rows are near-copies: together they are one observation of every test
+SHARED_ROWS = 0.5
+
+
+def shared_rows(record):
+    """The expected fraction of its rows that an instance (a dataset ``record`` with
+    its realized class counts) shares with another instance of its source at its
+    rate: each class is drawn without replacement from the source's ``pool``, so two
+    draws of ``k`` of ``N`` share ``k**2 / N`` rows on average; 0 for independent
+    draws."""
+    pool = _spec(record).pool()
+    if pool is None:
+        return 0.0
+    kept = (record["n_samples"] - record["n_positive"], record["n_positive"])
+    common = sum(k**2 / n for k, n in zip(kept, pool, strict=True))
+    return common / record["n_samples"]
+
+
+def observation(record):
+    """The observation an instance counts as in every test: the instance itself, or,
+    where instances of its source and rate are near-copies (``shared_rows`` above
+    ``SHARED_ROWS``), the source at that rate."""
+    if shared_rows(record) > SHARED_ROWS:
+        return f"{record['source']}-r{rate_name(record['rate'])}"
+    return record["name"]
+
+
+def _spec(record):
+    """The ``Spec`` a ``record`` describes (extra keys, such as realized counts,
+    ignored)."""
+    sources = _registry()
+    if record.get("kind") not in sources:
+        raise ValueError(f"unknown dataset kind {record.get('kind')!r}")
+    spec = sources[record["kind"]].Spec
+    names = {f.name for f in dataclasses.fields(spec)}
+    return spec(**{k: v for k, v in record.items() if k in names})
+
+
 def _registry():
     from imbench.sources import builtin, files, imblearn, synthetic
 
@@ -125,12 +170,8 @@ def load(record, splits):
     """``(X, y, info)`` of the instance a spec ``record`` describes; ``info`` adds the
     realized class counts to the record. ``DatasetError`` when the data cannot be
     split by ``splits`` (only knowable once it is read)."""
-    sources = _registry()
-    if record.get("kind") not in sources:
-        raise ValueError(f"unknown dataset kind {record.get('kind')!r}")
-    source = sources[record["kind"]]
-    spec = source.Spec(**{k: v for k, v in record.items() if k != "kind"})
-    X, y, warnings = source.load(spec)
+    spec = _spec(record)
+    X, y, warnings = _registry()[record["kind"]].load(spec)
     n_positive = int(y.sum())
     problem = minority_problem(min(n_positive, len(y) - n_positive), splits)
     if problem:

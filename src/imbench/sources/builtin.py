@@ -34,6 +34,11 @@ class Spec(DatasetSpec):
     loader: str
     positive_label: int
 
+    def pool(self):
+        counts = CLASS_COUNTS[self.loader]
+        positives = counts[self.positive_label]
+        return sum(counts.values()) - positives, positives
+
 
 def counts_at_rate(n_positive, n_negative, rate):
     """Class counts that hit ``rate`` by removing samples of one class only.

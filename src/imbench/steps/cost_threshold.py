@@ -22,7 +22,7 @@ def run(input, output, params, threads=1):
     ``equivalence`` (see ``stats.Equivalence``)."""
     ratios, shown = params["cost_ratios"], params["shown_cost_ratio"]
     _, cells, datasets = load_metrics(input["metrics"])
-    rate_of = datasets.set_index("dataset")["positive_rate"]
+    of_dataset = datasets.set_index("dataset")
     rows, curves, tuned_shown = [], [], []
     for cell in some(ok_cells(cells)):
         predictions, record = read_predictions(input["predictions"], cell)
@@ -32,10 +32,15 @@ def run(input, output, params, threads=1):
         key = {
             "classifier": cell["classifier"],
             "method": cell["method"],
-            "positive_rate": rate_of[cell["dataset"]],
+            "positive_rate": of_dataset.loc[cell["dataset"], "positive_rate"],
+        }
+        instance = {
+            "dataset": cell["dataset"],
+            "observation": of_dataset.loc[cell["dataset"], "observation"],
+            "degenerate": bool(cell.get("degenerate")),
         }
         folds = with_tuned_thresholds(record.folds, cell["thresholds"], ratios)
-        rows += instance_costs(test, folds, ratios, {"dataset": cell["dataset"], **key})
+        rows += instance_costs(test, folds, ratios, instance | key)
         curves.append(fold_cost_curves(test, shown, key))
         tuned_shown += [
             {**key, "threshold": fold["tuned"].get(shown)} for fold in folds

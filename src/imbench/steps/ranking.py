@@ -12,6 +12,6 @@ ALPHA = 0.05
 def run(input, output, params, threads=1):
     """``params``: ``scored_metrics``, the ``[metric, rule]`` pairs to rank by."""
     metrics = some(load_metrics(input["metrics"])[0])
-    ranked, table = rankings(metrics, params["scored_metrics"], ALPHA)
-    figures.critical_differences(ranked, output["figure_critical_difference"], ALPHA)
+    _, table = rankings(metrics, params["scored_metrics"], ALPHA)
+    figures.mean_ranks(table, output["figure_mean_ranks"], ALPHA)
     write_tables(table, output["table_ranking"])
