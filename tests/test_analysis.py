@@ -486,7 +486,9 @@ def test_calibration_error_of_calibrated_and_rebalanced_probabilities():
 def guide_of(metrics, metric="average_precision"):
     """The guide on question 1's verdicts, as the workflow gives it them."""
     sweep = comparisons.gains_over(metrics, metric, "none", EQUIVALENCE)
-    return advice.decision_guide(metrics, metric, "none", sweep.assign(metric=metric))
+    return advice.decision_guide(
+        metrics, metric, "none", sweep.assign(metric=metric), EQUIVALENCE.probability
+    )
 
 
 def test_decision_guide_reports_agreement_disagreement_and_absence():
@@ -804,3 +806,52 @@ def test_the_bayes_verdict_counts_near_copies_once_and_leaves_degenerate_out():
     assert summary["n"].item() == 5 and summary["gain_unit"].item() == "relative"
     only_flawed = costs.cost_summary(pd.DataFrame(flawed), EQUIVALENCE)
     assert only_flawed["verdict"].item() == "degenerate"
+
+
+def test_a_verdict_without_a_test_prints_as_itself():
+    """identical and degenerate comparisons have no probability: findings name them,
+    never as undecided."""
+    from imbench.findings import verdict_text
+
+    untested = dict.fromkeys(["p_worse", "p_equivalent", "p_better"], np.nan)
+    assert verdict_text(pd.Series(untested | {"verdict": "degenerate"})) == "degenerate"
+    assert verdict_text(pd.Series(untested | {"verdict": "identical"})) == "identical"
+    tested = {"p_worse": 0.01, "p_equivalent": 0.98, "p_better": 0.01}
+    assert verdict_text(pd.Series(tested | {"verdict": "equivalent"})) == (
+        "equivalent (P = 0.98)"
+    )
+
+
+def test_keeping_the_baseline_agrees_when_no_method_can_be_better():
+    """A method undecided between equivalent and worse (P(better) below 1 - the
+    decision level) leaves no doubt that none is better: advice to keep the
+    baseline agrees; with too few observations it cannot tell."""
+    losing = synthetic_metrics(
+        {0.5: -0.01}, classifier="random_forest", method="class_weight", seed=3
+    )
+    row = guide_of(losing).iloc[0]
+    assert row["advised"] == "baseline" and row["p_better"] < 0.05
+    sweep = comparisons.gains_over(losing, "average_precision", "none", EQUIVALENCE)
+    assert sweep["verdict"].item() == "undecided"
+    assert (
+        row["evidence"] == "agrees: no method is practically better than the baseline"
+    )
+    few = losing[losing["dataset"].isin(["d-0.5-0", "d-0.5-1"])]
+    assert guide_of(few).iloc[0]["evidence"].startswith("cannot tell")
+
+
+def test_a_probability_below_the_decision_level_never_prints_as_reaching_it():
+    assert stats.probability_text(0.9491) == "0.94"
+    assert stats.probability_text(0.9959) == "0.99"
+    assert stats.probability_text(0.95) == "0.95"
+    assert stats.probability_text(1.0) == "1.00"
+    assert stats.probability_text(np.nan) == "n/a"
+    gains = comparisons.gains_over(
+        synthetic_metrics({0.1: 0.0, 0.5: 0.0}, n_instances=12),
+        "average_precision",
+        "none",
+        EQUIVALENCE,
+    )
+    gains["p_equivalent"] = [0.9999, 0.9959]
+    answer = comparisons.stops_mattering(gains)["answer"].item()
+    assert answer.endswith("(each P(equivalent) >= 0.99)")

@@ -8,6 +8,7 @@ import pandas as pd
 from imbench.classifiers import CLASSIFIERS
 from imbench.names import label
 from imbench.stats import (
+    MIN_INSTANCES,
     VERDICT_COLUMNS,
     better_sign,
     gain_unit,
@@ -54,14 +55,16 @@ def rule_of_thumb(classifier, rate):
     return "class_weight", "class weights for moderate imbalance"
 
 
-def _evidence(advised, verdicts):
+def _evidence(advised, verdicts, probability):
     """Whether the evidence backs the advice, from the practical verdicts of every
     method against the baseline (``verdicts``, indexed by method): (the method
     judged, its verdict row, the sentence). Only a decided verdict agrees or
     disagrees.
 
     Advice to use a method claims it is practically better than the baseline; advice
-    to keep the baseline claims no method is."""
+    to keep the baseline claims no method is, which an undecided method leaves open
+    only while it might be: P(better) above ``1 - probability`` (the verdicts'
+    level), or too few observations for a posterior."""
     if advised != "baseline":
         if advised not in verdicts.index:
             return "", None, f"not run ({advised} was not in the config)"
@@ -76,7 +79,7 @@ def _evidence(advised, verdicts):
             "undecided": f"cannot tell: the evidence on {advised} is too thin",
         }[row["verdict"]]
         return advised, row, sentence
-    verdicts = verdicts[verdicts["verdict"] != "identical"]
+    verdicts = verdicts[~verdicts["verdict"].isin(["identical", "degenerate"])]
     if verdicts.empty:
         return "", None, "cannot tell: no method was compared with the baseline"
     better = verdicts[verdicts["verdict"] == "better"]
@@ -84,7 +87,10 @@ def _evidence(advised, verdicts):
         method = better["p_better"].idxmax()
         sentence = f"disagrees: {method} is practically better than the baseline"
         return method, better.loc[method], sentence
-    open_ = verdicts[verdicts["verdict"] == "undecided"]
+    open_ = verdicts[
+        (verdicts["verdict"] == "undecided")
+        & ((verdicts["n"] < MIN_INSTANCES) | ~(verdicts["p_better"] < 1 - probability))
+    ]
     if len(open_):
         method = open_["p_better"].idxmax()
         sentence = f"cannot tell: the evidence on {method} is too thin"
@@ -105,12 +111,13 @@ def _best(scores):
     return "baseline" if "baseline" in tied.index else tied.index[0]
 
 
-def decision_guide(metrics, metric, rule, sweep):
+def decision_guide(metrics, metric, rule, sweep, probability):
     """Per classifier and positive rate: the method that scored best on ``metric``,
     its gain over the baseline (paired by observation, with its 95% t-interval, in
     ``gain_unit``), and whether the rule of thumb agrees with the practical verdicts of
     question 1 (``sweep``: the ratio sweep's table, ``comparisons.gains_over``, with
-    its ``metric`` column; empty when no baseline ran).
+    its ``metric`` column; empty when no baseline ran) at their decision level
+    ``probability``.
 
     ``judged`` is the method the evidence sentence is about (the advised one, or
     for advice to keep the baseline the method that came closest to beating it), and
@@ -121,10 +128,10 @@ def decision_guide(metrics, metric, rule, sweep):
     sign = better_sign(metric)
     verdicts = sweep[sweep["metric"] == label(metric, rule)] if len(sweep) else sweep
     verdicts_at = {
-        key: cell.set_index("method")[VERDICT_COLUMNS]
+        key: cell.set_index("method")[["n", *VERDICT_COLUMNS]]
         for key, cell in verdicts.groupby(["classifier", "positive_rate"])
     }
-    no_verdicts = pd.DataFrame(columns=VERDICT_COLUMNS)
+    no_verdicts = pd.DataFrame(columns=["n", *VERDICT_COLUMNS])
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
         copies = group.groupby("method")["identical"].all()
@@ -133,7 +140,7 @@ def decision_guide(metrics, metric, rule, sweep):
         best = _best(sign * wide)
         advised, why = rule_of_thumb(classifier, rate)
         verdicts = verdicts_at.get((classifier, rate), no_verdicts)
-        judged, verdict, evidence = _evidence(advised, verdicts)
+        judged, verdict, evidence = _evidence(advised, verdicts, probability)
         baseline = wide.get("baseline", np.nan)
         gain = paired_gain(
             judged_gains(sign * (wide[best] - baseline), baseline, metric)

@@ -152,7 +152,7 @@ CATALOGUE = (
         "7. Decision guide",
         reads=("ratio_sweep",),
         tables=("decision_guide",),
-        params=("scored_metrics",),
+        params=("scored_metrics", "equivalence"),
     ),
     Analysis(
         "findings",

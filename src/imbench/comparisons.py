@@ -20,6 +20,7 @@ from imbench.stats import (
     holm,
     judged_gains,
     paired_gain,
+    probability_text,
     rank_methods,
 )
 from imbench.tables import compared_means, instance_means
@@ -280,7 +281,9 @@ def stops_mattering(gains):
             if not by_rate[rate]["verdict"].isin(["equivalent", "identical"]).all():
                 break
             settled.append(rate)
-        fewest, most = group["n"].min(), group["n"].max()
+        tested = group.loc[group["verdict"] != "degenerate", "n"]  # 0 pairs: no test
+        tested = tested if len(tested) else group["n"]
+        fewest, most = tested.min(), tested.max()
         instances = str(most) if fewest == most else f"{fewest}-{most}"
         if settled:
             stop = settled[-1]
@@ -290,7 +293,7 @@ def stops_mattering(gains):
             certainty = judged["p_equivalent"].min()
             answer = (
                 f"every method practically equivalent to the baseline from rate "
-                f"{stop:g} on (each P(equivalent) >= {certainty:.2f})"
+                f"{stop:g} on (each P(equivalent) >= {probability_text(certainty)})"
                 if len(judged)
                 else f"every method identical to the baseline from rate {stop:g} on "
                 "(they change nothing there)"
@@ -336,9 +339,9 @@ def _unsettled(at_rate):
             p, likeliest = max(
                 (row[f"p_{v}"], v) for v in ("worse", "equivalent", "better")
             )
-            why = f"P({likeliest}) = {p:.2f}"
+            why = f"P({likeliest}) = {probability_text(p)}"
         else:
-            why = f"P = {row[f'p_{verdict}']:.2f}"
+            why = f"P = {probability_text(row[f'p_{verdict}'])}"
         parts.append(f"{row['method']} {verdict} ({why})")
     return f"at {at_rate['positive_rate'].iloc[0]:g}: " + "; ".join(parts)
 

@@ -450,14 +450,20 @@ def mean_ranks(table, paths, alpha):
     )
 
 
+BLANK = {"fontsize": 5, "color": "grey"}  # what a method without a rank shows
+
+
 def _rank_panel(axis, rows, methods, alpha):
     """One classifier's and metric's mean ranks (``methods`` by rate) as a heatmap,
-    each rate labelled with its N and whether Friedman's test separates any."""
+    each rate labelled with its N and whether Friedman's test separates any; a
+    method without a rank says whether it was dropped (missing or degenerate on
+    half its observations or more) or has no value at all (nothing tuned, say)."""
     from matplotlib.patches import Rectangle
 
     ranks = rows.pivot(index="method", columns="positive_rate", values="mean_rank")
+    ranks = ranks.reindex(methods)
     sns.heatmap(
-        ranks.reindex(methods),
+        ranks,
         ax=axis,
         annot=True,
         fmt=".1f",
@@ -476,6 +482,10 @@ def _rank_panel(axis, rows, methods, alpha):
             f"{rate:g}\nN={at_rate['n_observations'].iloc[0]}"
             + ("" if p < alpha else "\nno test" if np.isnan(p) else "\nn.s.")
         )
+        dropped = at_rate["dropped"].fillna("").iloc[0].split(", ")
+        for row in np.flatnonzero(ranks[rate].isna()):
+            why = "dropped" if methods[row] in dropped else "no value"
+            axis.text(column + 0.5, row + 0.5, why, ha="center", va="center", **BLANK)
         close = at_rate["within_cd_of_best"].fillna(False).astype(bool)
         for method in at_rate.loc[close, "method"] if p < alpha else []:
             outline = Rectangle(

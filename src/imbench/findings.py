@@ -10,6 +10,7 @@ import pandas as pd
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
 from imbench.names import F1_AVERAGES, label
+from imbench.stats import probability_text
 
 BALANCING = ("reweighting", "oversampling", "undersampling")
 RESAMPLING = ("random_oversample", "random_undersample", "smote")
@@ -28,16 +29,21 @@ def rate(value):
 
 def probability(row):
     """The probability behind a verdict row: of its verdict, or for ``undecided``
-    the largest of the three."""
+    the largest of the three; NaN for ``identical`` and ``degenerate``, which have no
+    test."""
     if row["verdict"] == "undecided":
         return max(row["p_worse"], row["p_equivalent"], row["p_better"])
-    return row[f"p_{row['verdict']}"]
+    return row.get(f"p_{row['verdict']}", float("nan"))
 
 
 def verdict_text(row):
-    """``equivalent (P = 0.98)``; undecided without any probability says so."""
+    """``equivalent (P = 0.98)``; a verdict without a probability alone."""
     p = probability(row)
-    return f"{row['verdict']} (P = {number(p, 2)})" if not pd.isna(p) else "undecided"
+    return (
+        f"{row['verdict']} (P = {probability_text(p)})"
+        if not pd.isna(p)
+        else row["verdict"]
+    )
 
 
 def shown(frame, columns):
@@ -183,7 +189,7 @@ def question_1(sweep, answers, sensitivity):
             answer.split(":")[0] if pd.isna(stop) else rate(stop)
             for stop, answer in zip(answers["stops_at"], answers["answer"], strict=True)
         ],
-        least_p_equivalent=answers["least_p_equivalent"].map(lambda v: number(v, 2)),
+        least_p_equivalent=answers["least_p_equivalent"].map(probability_text),
     )[["metric", "classifier", "stops_at", "least_p_equivalent", "n", "below"]]
     lines.append(
         markdown_table(

@@ -73,6 +73,15 @@ def paired_gain(gains):
     }
 
 
+def probability_text(p):
+    """A probability as tables' sentences print it: 2 decimals rounded down, so that
+    one just below a decision level (0.9491 against 0.95) never prints as reaching
+    it; ``n/a`` for NaN."""
+    if np.isnan(p):
+        return "n/a"
+    return f"{np.floor(p * 100 + 1e-9) / 100:.2f}"  # 1e-9: 0.95 * 100 is 94.999...
+
+
 def judged_gains(gains, reference, metric):
     """``gains`` in the unit of ``metric``'s ROPE: a fraction of the ``reference``
     values where the ROPE is relative (``names.relative_rope``; NaN where the
