@@ -16,12 +16,10 @@ from imbench.stats import (
     MIN_INSTANCES,
     VERDICT_COLUMNS,
     better_sign,
-    gain_unit,
     holm,
-    judged_gains,
-    paired_gain,
     probability_text,
     rank_methods,
+    unit_gain,
 )
 from imbench.tables import compared_means, instance_means
 
@@ -85,8 +83,7 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
                 "method": method,
                 "sources": pooled_sources(group),
                 "baseline_value": baseline.mean(),
-                **paired_gain(judged_gains(gains, baseline, metric)),
-                "gain_unit": gain_unit(metric),
+                **unit_gain(gains, baseline, metric),
                 **equivalence.judge(gains, baseline, metric),
             }
             if same[method]:
@@ -406,8 +403,7 @@ def ensemble_gains(
                 "against": reference,
                 "ensemble": kept["ensemble"].mean(),
                 "reference": np.nanmean(kept["reference"]) if len(kept) else np.nan,
-                **paired_gain(judged_gains(gains, kept["reference"], metric)),
-                "gain_unit": gain_unit(metric),
+                **unit_gain(gains, kept["reference"], metric),
                 **equivalence.judge(gains, kept["reference"], metric),
             }
             yield (row | DEGENERATE) if kept.empty else row

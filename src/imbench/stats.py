@@ -94,6 +94,15 @@ def judged_gains(gains, reference, metric):
         return np.where(scale > 0, gains / scale, np.nan)
 
 
+def unit_gain(gains, reference, metric):
+    """``paired_gain`` of ``gains`` in the unit of ``metric``'s ROPE
+    (``judged_gains``), with that unit as ``gain_unit``."""
+    return {
+        **paired_gain(judged_gains(gains, reference, metric)),
+        "gain_unit": gain_unit(metric),
+    }
+
+
 def gain_unit(metric):
     """What the gains of ``metric`` are measured in (``judged_gains``): ``relative``
     (a fraction of the reference's value) or ``absolute``."""
