@@ -16,71 +16,64 @@ import itertools
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from imbench.comparisons import gains_over
-from imbench.metrics import average_precision, confusion_counts, decision_metrics
+from imbench.metrics import average_precision
+from imbench.records import CELL_KEYS, POOLED
 from imbench.stats import Equivalence
 from imbench.tables import load_metrics, ok_cells, read_predictions
 
 PANELS = [("f1", "default"), ("f1", "tuned_f1"), ("average_precision", "none")]
 
 
-def pooled_rows(metrics, cells, prediction_dirs):
-    """Per cell and repeat: the pooled value of each panel, as metric rows with fold
-    -1 (so that ``tables`` averages them over repeats as it does folds)."""
-    thresholds = metrics[metrics["metric"] == "threshold"].set_index(
-        ["dataset", "classifier", "method", "repeat", "fold", "threshold_rule"]
-    )["value"]
+def pooled_average_precision(metrics, cells, prediction_dirs):
+    """Per cell and repeat: the AP of its concatenated out-of-fold probabilities,
+    as metric rows with fold 0 (the decision metrics' pooled rows are in the
+    metrics files already, fold ``records.POOLED``)."""
     rows = []
     for cell in ok_cells(cells):
         predictions, _ = read_predictions(prediction_dirs, cell)
         test = predictions[predictions["role"] == "test"]
-        key = (cell["dataset"], cell["classifier"], cell["method"])
-        for repeat, folds in test.groupby("repeat"):
-            y, proba = folds["y_true"].to_numpy(), folds["proba"].to_numpy()
-            values = {("average_precision", "none"): average_precision(y, proba)}
-            for rule in ("default", "tuned_f1", "own"):
-                counts = np.zeros(4)
-                for fold, part in folds.groupby("fold"):
-                    threshold = thresholds.get((*key, repeat, fold, rule), np.nan)
-                    if np.isnan(threshold):
-                        break
-                    found = confusion_counts(
-                        part["y_true"].to_numpy(),
-                        part["proba"].to_numpy(),
-                        np.array([threshold]),
-                    )
-                    counts += np.array([c[0] for c in found])
-                else:
-                    values["f1", rule] = decision_metrics(*counts[:, None])["f1"][0]
-            rows.extend(
-                {
-                    "dataset": key[0],
-                    "classifier": key[1],
-                    "method": key[2],
-                    "repeat": repeat,
-                    "fold": -1,
-                    "threshold_rule": rule,
-                    "metric": metric,
-                    "value": value,
-                }
-                for (metric, rule), value in values.items()
-            )
-    pooled = pd.DataFrame(rows)
-    cell = ["dataset", "classifier", "method"]
-    info = metrics.groupby(cell, as_index=False).agg(
+        rows.extend(
+            {
+                **{key: cell[key] for key in CELL_KEYS},
+                "repeat": repeat,
+                "fold": 0,
+                "threshold_rule": "none",
+                "metric": "average_precision",
+                "value": average_precision(
+                    folds["y_true"].to_numpy(), folds["proba"].to_numpy()
+                ),
+            }
+            for repeat, folds in test.groupby("repeat")
+        )
+    info = metrics.groupby(CELL_KEYS, as_index=False).agg(
         source=("source", "first"),
         positive_rate=("positive_rate", "first"),
         observation=("observation", "first"),
-        identical=("identical", "any"),  # a copy of the baseline but at "own"
+        identical=("identical", "all"),
         degenerate=("degenerate", "any"),
     )
-    pooled = pooled.merge(info, on=cell)
-    return pooled.assign(
-        identical=pooled["identical"] & (pooled["threshold_rule"] != "own")
+    return pd.DataFrame(rows).merge(info, on=CELL_KEYS)
+
+
+def both_scorings(metrics, cells, prediction_dirs):
+    """``(fold-averaged, pooled)``: the panels' rows, each scored one way, in the
+    form ``tables.select`` reads (a decision metric's rows at fold POOLED)."""
+    f1 = metrics[metrics["metric"] == "f1"]
+    ap = metrics[metrics["metric"] == "average_precision"]
+    fold_averaged = pd.concat(
+        [f1[f1["fold"] != POOLED].assign(fold=POOLED), ap], ignore_index=True
     )
+    pooled = pd.concat(
+        [
+            f1[f1["fold"] == POOLED],
+            pooled_average_precision(metrics, cells, prediction_dirs),
+        ],
+        ignore_index=True,
+    )
+    return fold_averaged, pooled
 
 
 def main(argv=None):
@@ -90,14 +83,10 @@ def main(argv=None):
     paths = sorted((args.results / "metrics").glob("*.parquet"))
     metrics, cells, _ = load_metrics(paths)
     prediction_dirs = sorted((args.results / "predictions").iterdir())
-    pooled = pooled_rows(metrics, cells, prediction_dirs)
-    keys = ["dataset", "classifier", "method", "threshold_rule", "metric"]
-    folded = metrics.groupby([*keys, "positive_rate"], as_index=False)["value"].mean()
-    both = folded.merge(
-        pooled.groupby(keys, as_index=False)["value"].mean(),
-        on=keys,
-        suffixes=("_folds", "_pooled"),
-    )
+    scorings = both_scorings(metrics, cells, prediction_dirs)
+    keys = [*CELL_KEYS, "threshold_rule", "metric", "positive_rate"]
+    folded, pooled = (s.groupby(keys, as_index=False)["value"].mean() for s in scorings)
+    both = folded.merge(pooled, on=keys, suffixes=("_folds", "_pooled"))
     equivalence = Equivalence()
     rows = []
     for (metric, rule), rate in itertools.product(
@@ -113,7 +102,7 @@ def main(argv=None):
             gains_over(
                 frame[frame["positive_rate"] == rate], metric, rule, equivalence
             ).set_index(["classifier", "method"])["verdict"]
-            for frame in (metrics, pooled)
+            for frame in scorings
         )
         judged = ~folds_verdicts.isin(["identical", "degenerate"])
         changed = folds_verdicts != pooled_verdicts.reindex(folds_verdicts.index)

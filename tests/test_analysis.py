@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.metrics import precision_recall_curve, roc_curve
+from sklearn.metrics import f1_score, precision_recall_curve, roc_curve
 
 from imbench import (
     advice,
@@ -17,7 +17,9 @@ from imbench import (
     summary,
     tables,
 )
+from imbench.findings import elkan_claim, elor_claim, saito_claim
 from imbench.metrics import probability_metrics
+from imbench.records import POOLED
 
 from .conftest import BOTH_CLASSES
 
@@ -337,35 +339,43 @@ def test_prior_correction_restores_the_bayes_threshold_after_rebalancing(
 
 
 def test_ensemble_curves_average_the_first_k_members():
+    """Brier per fold; F1 at 0.5 per repeat, from its two folds' pooled counts."""
     rng = np.random.default_rng(0)
     members = rng.random((200, 4))
     y = (rng.random(200) < members.mean(axis=1)).astype(int)
+    fold = np.repeat([0, 1], 100)
     predictions = pd.DataFrame(
-        {"repeat": 0, "fold": 0, "role": "test", "y_true": y}
+        {"repeat": 0, "fold": fold, "role": "test", "y_true": y}
         | {f"member_{m:03d}": members[:, m] for m in range(4)}
     )
     by_size = curves.ensemble_curves(predictions)
-    assert list(by_size["members"]) == [1, 2, 3, 4]
-    expected = probability_metrics(y, members[:, :2].mean(axis=1))["brier"]
-    assert by_size.loc[by_size["members"] == 2, "brier"].item() == pytest.approx(
-        expected
-    )
+    assert sorted(by_size["members"]) == [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4]
+    pair = members[:, :2].mean(axis=1)
+    two = by_size[by_size["members"] == 2].set_index("fold")
+    for f in (0, 1):
+        expected = probability_metrics(y[fold == f], pair[fold == f])["brier"]
+        assert two.loc[f, "brier"] == pytest.approx(expected)
+    assert two.loc[POOLED, "f1"] == pytest.approx(f1_score(y, pair >= 0.5))
+    assert two.loc[[0, 1], "f1"].isna().all() and np.isnan(two.loc[POOLED, "brier"])
 
 
 def test_f1_averages_apart_when_the_minority_is_ignored():
+    """The gaps are of the scored rows, and a copy of the baseline is not one."""
     rows = [
         dict(
             source="s",
             positive_rate=0.01,
             dataset="d",
             classifier="c",
-            method="m",
+            method=method,
             repeat=0,
-            fold=0,
+            fold=POOLED,
             threshold_rule="default",
             metric=metric,
-            value=value,
+            value=value + shift,
+            identical=method == "copy",
         )
+        for method, shift in (("m", 0.0), ("copy", 0.005))
         for metric, value in {
             "f1": 0.0,
             "f1_macro": 0.497,
@@ -373,9 +383,10 @@ def test_f1_averages_apart_when_the_minority_is_ignored():
             "f1_micro": 0.99,
         }.items()
     ]
-    gaps = summary.f1_gaps(pd.DataFrame(rows)).iloc[0]
-    assert gaps["gap"] == pytest.approx(0.99)
-    assert (gaps["highest"], gaps["lowest"]) == ("f1_micro", "f1")
+    gaps = summary.f1_gaps(tables.scored_rows(pd.DataFrame(rows)))
+    assert list(gaps["method"]) == ["m"]
+    assert gaps["gap"].item() == pytest.approx(0.99)
+    assert (gaps["highest"].item(), gaps["lowest"].item()) == ("f1_micro", "f1")
 
 
 # Critical differences of Demsar (2006), Table 5(a): q_0.05 for k = 2..10 methods.
@@ -582,7 +593,7 @@ def test_the_rules_of_thumb(classifier, rate, advised):
 
 
 def test_claims_tally_support_and_contradiction():
-    from imbench.findings import saito_claim, tally
+    from imbench.findings import tally
 
     assert (
         tally(
@@ -599,8 +610,60 @@ def test_claims_tally_support_and_contradiction():
         "cannot tell",
         "no cell of this run bears on it",
     )
-    one_rate = pd.DataFrame({"positive_rate": [0.05], "classifier": ["lr"]})
-    assert saito_claim(one_rate) == ("cannot tell", "this run has one positive rate")
+
+
+def sweep_rows(*cells):
+    """``ratio_sweep.csv`` rows from ``(classifier, method, rate, metric, verdict)``."""
+    columns = ["classifier", "method", "positive_rate", "metric", "verdict"]
+    return pd.DataFrame(cells, columns=columns)
+
+
+def test_the_elor_claim_is_judged_at_imbalanced_rates_on_strong_classifiers():
+    def claim(*cells):
+        return elor_claim(sweep_rows(*cells), "tuned_f1")[0]
+
+    tuned = "f1 @ tuned_f1"
+    balanced_gain = ("random_forest", "smote", 0.5, tuned, "better")
+    weak_gain = ("logistic_regression", "smote", 0.01, tuned, "better")
+    no_gain = ("random_forest", "class_weight", 0.01, tuned, "equivalent")
+    assert claim(no_gain, balanced_gain, weak_gain) == "agrees"
+    gain = ("hist_gradient_boosting", "random_undersample", 0.05, tuned, "better")
+    assert claim(no_gain, gain) == "disagrees"
+    assert claim(balanced_gain) == "cannot tell"
+
+
+def test_the_elkan_claim_is_non_inferiority():
+    """Undecided with a small P(worse) supports it; a costlier Bayes refutes it."""
+
+    def claim(*cells):
+        rows = pd.DataFrame(cells, columns=["verdict", "n", "p_worse"])
+        rows = rows.assign(
+            cost_ratio=10.0, classifier="logistic_regression", method="baseline"
+        )
+        return elkan_claim(rows, 10.0, 0.95)[0]
+
+    close = ("undecided", 15, 0.01)
+    assert claim(close, ("equivalent", 15, 0.0)) == "agrees"
+    assert claim(close, ("undecided", 15, 0.2), ("undecided", 2, 0.0)) == "cannot tell"
+    assert claim(close, ("worse", 15, 0.97)) == "disagrees"
+
+
+def test_the_saito_claim_asks_which_view_shows_a_difference():
+    def claim(*verdicts):
+        cells = [
+            cell
+            for i, (auc, ap) in enumerate(verdicts)
+            for cell in (
+                ("lr", f"m{i}", 0.01, "roc_auc", auc),
+                ("lr", f"m{i}", 0.01, "average_precision", ap),
+            )
+        ]
+        return saito_claim(sweep_rows(*cells))[0]
+
+    assert claim(("equivalent", "worse"), ("better", "worse")) == "agrees"
+    assert claim(("equivalent", "worse"), ("worse", "worse")) == "agrees"
+    assert claim(("better", "equivalent"), ("better", "better")) == "disagrees"
+    assert claim(("better", "better"), ("equivalent", "undecided")) == "cannot tell"
 
 
 def test_a_degenerate_model_is_left_out_of_the_pairs():

@@ -6,6 +6,7 @@ from imblearn import FunctionSampler
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import Pipeline
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score, recall_score
 from sklearn.preprocessing import StandardScaler
 
 from imbench.classifiers import CLASSIFIERS
@@ -17,7 +18,9 @@ from imbench.fitting import (
     trained_positive_rate,
 )
 from imbench.methods import METHODS
-from imbench.records import OuterCV, Validation
+from imbench.metrics import expected_cost
+from imbench.names import cost_metric
+from imbench.records import POOLED, OuterCV, Validation
 from imbench.thresholds import ThresholdRule, plan_rules
 
 CV = OuterCV(folds=4, repeats=2, seed=11)
@@ -122,6 +125,46 @@ def test_holdout_validation_and_no_own_threshold(imbalanced):
     metrics, chosen = evaluate_cell(result.predictions, result.folds, rules, [10.0])
     assert set(metrics["threshold_rule"]) == {"none", "default", "tuned_f1"}
     assert all(0 < c["thresholds"]["tuned_f1"] < 1 for c in chosen)
+
+
+def test_a_repeats_decision_metrics_are_those_of_its_pooled_predictions(imbalanced):
+    """Each repeat's F1, recall and cost at a rule come from its out-of-fold
+    predictions, each fold cut at its own threshold (Forman & Scholz's F1_tp,fp),
+    over the folds whose threshold could be tuned; ranking metrics stay per fold."""
+    X, y = imbalanced
+    estimator = METHODS["baseline"].build(CLASSIFIERS["logistic_regression"])
+    holdout = Validation("holdout", inner_folds=3, holdout_fraction=0.25)
+    result = cross_validate(X, y, estimator, CV, holdout)
+    predictions = result.predictions
+    untunable = (predictions["repeat"] == 1) & (predictions["fold"] == 0)
+    validation = predictions["role"] == "validation"
+    predictions.loc[untunable & validation, "proba"] = 0.3  # nothing to tune on
+    rules = [ThresholdRule.parse(n) for n in ("default", "tuned_f1")]
+    metrics, chosen = evaluate_cell(predictions, result.folds, rules, [10.0])
+    pooled = metrics[metrics["fold"] == POOLED].set_index(
+        ["repeat", "threshold_rule", "metric"]
+    )["value"]
+    assert not {"threshold", "roc_auc"} & set(pooled.index.get_level_values(2))
+    test = predictions[predictions["role"] == "test"]
+    for repeat in range(CV.repeats):
+        for rule in ("default", "tuned_f1"):
+            cut = {
+                c["fold"]: c["thresholds"][rule]
+                for c in chosen
+                if c["repeat"] == repeat
+            }
+            rows = test[test["repeat"] == repeat]
+            rows = rows[rows["fold"].map(cut).notna()]
+            y_pred = rows["proba"] >= rows["fold"].map(cut)
+            y_true = rows["y_true"]
+            assert np.isnan(cut[0]) == ((repeat, rule) == (1, "tuned_f1"))
+            assert pooled[repeat, rule, "f1"] == pytest.approx(f1_score(y_true, y_pred))
+            assert pooled[repeat, rule, "recall"] == pytest.approx(
+                recall_score(y_true, y_pred)
+            )
+            assert pooled[repeat, rule, cost_metric(10.0)] == pytest.approx(
+                expected_cost(y_true, y_pred, 10.0)
+            )
 
 
 def test_ensemble_members_are_stored(imbalanced):

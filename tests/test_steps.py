@@ -256,7 +256,7 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
     aggregate.run({"metrics": [output]}, outputs, params)
     summary = pd.read_csv(outputs["summary"])
     row = summary[summary["metric"] == "roc_auc"].iloc[0]
-    assert row["n_folds"] == 0 and row["n_missing"] == 3 and np.isnan(row["mean"])
+    assert row["n_values"] == 0 and row["n_missing"] == 3 and np.isnan(row["mean"])
     assert "| n/a " in outputs["markdown"].read_text()
     long = pd.read_csv(outputs["long"])
     assert (long.loc[long["metric"] == "roc_auc", "missing"] != "").all()
@@ -266,7 +266,7 @@ def test_summary_intervals_run_over_observations_or_else_over_folds():
     """synthetic: 3 instances x 4 folds, one fold missing; digits: 1 instance; real:
     2 instances that are one observation (near-copies)."""
     rng = np.random.default_rng(0)
-    cell = dict.fromkeys(GROUP_KEYS, "x")
+    cell = dict.fromkeys(GROUP_KEYS, "x") | {"metric": "roc_auc"}
     rows = [
         {
             **cell,
@@ -284,7 +284,7 @@ def test_summary_intervals_run_over_observations_or_else_over_folds():
     summary = summarise(metrics).set_index("source")
     means = metrics.groupby("dataset")["value"].mean()
     synthetic, digits = summary.loc["synthetic"], summary.loc["digits"]
-    assert (synthetic["n_folds"], synthetic["n_missing"]) == (11, 1)
+    assert (synthetic["n_values"], synthetic["n_missing"]) == (11, 1)
     assert (synthetic["n_datasets"], synthetic["interval_over"]) == (3, "observations")
     expected = t_interval(means[means.index.str.startswith("synthetic")])
     assert (synthetic["ci_low"], synthetic["ci_high"]) == pytest.approx(expected)

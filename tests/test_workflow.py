@@ -403,6 +403,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
     import pandas as pd
 
     from imbench.analyses import ANALYSES
+    from imbench.stats import probability_text
     from imbench.steps import findings
 
     results = runs[2] / "results"
@@ -419,6 +420,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
         decimals = len(token.split(".")[1])
         values = np.concatenate([table_values(results / "tables" / t) for t in tables])
         printed = {f"{value:.{decimals}f}" for value in values}
+        printed |= {probability_text(value) for value in values}  # floored
         assert token in printed, (token, tables)
     inputs = {
         name: str(results / "tables" / f"{name}.csv")
@@ -430,7 +432,12 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
     inputs["cost_threshold"] = str(tmp_path / "cost_threshold.csv")
     costs.to_csv(inputs["cost_threshold"], index=False)
     output = {"document_findings": [str(tmp_path / "findings.md")]}
-    params = {"shown_cost_ratio": 10, "f1_rule": "tuned_f1", "config_hash": "x"}
+    params = {
+        "shown_cost_ratio": 10,
+        "f1_rule": "tuned_f1",
+        "equivalence": {},
+        "config_hash": "x",
+    }
     findings.run(inputs, output, params)
     changed = (tmp_path / "findings.md").read_text()
     cell = re.compile(r"\| 0\.123 +\|")

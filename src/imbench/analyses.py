@@ -168,7 +168,7 @@ CATALOGUE = (
             "ensembles",
         ),
         documents=("findings",),
-        params=("shown_cost_ratio", "f1_rule", "config_hash"),
+        params=("shown_cost_ratio", "f1_rule", "equivalence", "config_hash"),
     ),
 )
 ANALYSES = {analysis.name: analysis for analysis in CATALOGUE}

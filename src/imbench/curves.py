@@ -11,6 +11,7 @@ from imbench.metrics import (
     ranking_counts,
     roc_points,
 )
+from imbench.records import POOLED
 
 GRID = np.linspace(0, 1, 101)  # where curves are sampled, to be averaged
 
@@ -60,26 +61,34 @@ def repeat_curves(tests):
 
 
 def ensemble_curves(predictions):
-    """Metrics of the ensemble of the first k members, k = 1..N, per fold.
+    """Metrics of the ensemble of the first k members, k = 1..N, scored as the
+    cells' metrics are (``tables.scored_rows``): average precision and Brier per
+    fold, F1 at 0.5 per repeat from its folds' pooled confusion counts (fold
+    ``records.POOLED``; NaN where the other is given).
 
     Returns
     -------
     DataFrame
-        ``repeat, fold, members, average_precision, brier, f1``; F1 at 0.5.
+        ``repeat, fold, members, average_precision, brier, f1``.
     """
     test = predictions[predictions["role"] == "test"]
     member_columns = sorted(c for c in test.columns if c.startswith("member_"))
-    rows = []
+    sizes = np.arange(1, len(member_columns) + 1)
+    rows, pooled = [], {}
     for (repeat, fold), rows_ in test.groupby(["repeat", "fold"]):
         y = rows_["y_true"].to_numpy()
-        cumulative = np.cumsum(rows_[member_columns].to_numpy(), axis=1)
-        for k in range(1, len(member_columns) + 1):
-            proba = cumulative[:, k - 1] / k
+        probas = np.cumsum(rows_[member_columns].to_numpy(), axis=1) / sizes
+        counts = np.zeros((4, len(sizes)), np.int64)
+        for k, proba in zip(sizes, probas.T, strict=True):
             scores = probability_metrics(y, proba, ["average_precision", "brier"])
-            f1 = decision_metrics(*confusion_counts(y, proba, [0.5]))["f1"][0]
             rows.append(
-                (repeat, fold, k, scores["average_precision"], scores["brier"], f1)
+                (repeat, fold, k, scores["average_precision"], scores["brier"], np.nan)
             )
+            counts[:, k - 1] = np.ravel(confusion_counts(y, proba, [0.5]))
+        pooled[repeat] = pooled.get(repeat, 0) + counts
+    for repeat, counts in pooled.items():
+        f1 = decision_metrics(*counts)["f1"]
+        rows.extend((repeat, POOLED, k, np.nan, np.nan, f1[k - 1]) for k in sizes)
     return pd.DataFrame(
         rows, columns=["repeat", "fold", "members", "average_precision", "brier", "f1"]
     )

@@ -1,4 +1,5 @@
-"""Per-fold metrics of one cell from its stored predictions.
+"""Per-fold metrics of one cell from its stored predictions, and each repeat's
+decision metrics from its folds' pooled confusion counts.
 
 Thresholds are chosen here, from the validation predictions stored with each fold, so a
 new criterion or cost ratio only reruns this step, never a fit.
@@ -13,7 +14,7 @@ from imbench.metrics import (
     missing_reason,
     probability_metrics,
 )
-from imbench.records import FOLD_KEYS
+from imbench.records import FOLD_KEYS, POOLED
 from imbench.thresholds import NO_RULE
 from imbench.tuning import fold_thresholds
 
@@ -22,7 +23,11 @@ NOTHING_POSITIVE = "nothing predicted positive"
 
 
 def evaluate_cell(predictions, folds, rules, cost_ratios, grid_size=100):
-    """Metrics of every outer fold of a cell, and the threshold of each rule.
+    """Metrics of every outer fold of a cell, and the threshold of each rule; and
+    per repeat, the decision metrics of each rule from the confusion counts summed
+    over its folds (Forman & Scholz 2010's F1_tp,fp: at 1% a fold holds a handful of
+    positives, and F1 averaged over such folds is biased), over the folds whose
+    threshold could be tuned.
 
     Parameters
     ----------
@@ -42,11 +47,12 @@ def evaluate_cell(predictions, folds, rules, cost_ratios, grid_size=100):
     metrics : DataFrame
         Columns ``repeat, fold, threshold_rule, metric, value, missing``;
         threshold-free metrics have rule ``none``, each rule's threshold is reported as
-        metric ``threshold``, and ``missing`` says why a value is NaN (else empty).
+        metric ``threshold``, a repeat's pooled decision metrics have fold
+        ``records.POOLED``, and ``missing`` says why a value is NaN (else empty).
     thresholds : list of dict
         Per fold: ``repeat``, ``fold`` and ``thresholds`` by rule name.
     """
-    rows, chosen = [], []
+    rows, chosen, pooled = [], [], {}
     groups = predictions.groupby(["repeat", "fold", "role"], sort=True)
     for record in folds:
         key = (record["repeat"], record["fold"])
@@ -65,22 +71,63 @@ def evaluate_cell(predictions, folds, rules, cost_ratios, grid_size=100):
         chosen.append({"repeat": key[0], "fold": key[1], "thresholds": thresholds})
         values = np.array(list(thresholds.values()), dtype=np.float64)
         counts = confusion_counts(y_true, proba, np.nan_to_num(values, nan=np.inf))
-        metrics = decision_metrics(*counts, cost_ratios=cost_ratios)
-        for i, rule in enumerate(thresholds):
-            if np.isnan(values[i]):
-                rows.extend(
-                    (*key, rule, metric, np.nan, NO_THRESHOLD)
-                    for metric in ("threshold", *metrics)
-                )
-                continue
-            rows.append((*key, rule, "threshold", values[i], ""))
-            for metric, column in metrics.items():
-                why = ""
-                if np.isnan(column[i]):
-                    why = (
-                        NOTHING_POSITIVE
-                        if metric == "precision"
-                        else missing_reason(metric, y_true, proba)
-                    )
-                rows.append((*key, rule, metric, column[i], why))
+        tuned = ~np.isnan(values)
+        pooled.setdefault(key[0], _Pool()).add(
+            y_true, proba, list(thresholds), np.array(counts), tuned
+        )
+        rows.extend(
+            (*key, rule, "threshold", value, "" if tuned[i] else NO_THRESHOLD)
+            for i, (rule, value) in enumerate(zip(thresholds, values, strict=True))
+        )
+        rows.extend(
+            _decision_rows(
+                key, list(thresholds), counts, tuned, y_true, proba, cost_ratios
+            )
+        )
+    for repeat, pool in pooled.items():
+        rows.extend(pool.rows(repeat, cost_ratios))
     return pd.DataFrame(rows, columns=[*FOLD_KEYS, "value", "missing"]), chosen
+
+
+class _Pool:
+    """A repeat's test folds so far: their labels and probabilities, and per rule
+    the confusion counts summed over the folds whose threshold was tuned."""
+
+    def __init__(self):
+        self.y_true, self.proba, self.counts, self.tuned = [], [], {}, {}
+
+    def add(self, y_true, proba, rules, counts, tuned):
+        self.y_true.append(y_true)
+        self.proba.append(proba)
+        for i, rule in enumerate(rules):
+            summed = self.counts.setdefault(rule, np.zeros(4, np.int64))
+            summed += counts[:, i] if tuned[i] else 0
+            self.tuned[rule] = self.tuned.get(rule, False) or tuned[i]
+
+    def rows(self, repeat, cost_ratios):
+        """The repeat's rows of ``_decision_rows``."""
+        return _decision_rows(
+            (repeat, POOLED),
+            list(self.counts),
+            np.array(list(self.counts.values())).T,
+            np.array(list(self.tuned.values())),
+            np.concatenate(self.y_true),
+            np.concatenate(self.proba),
+            cost_ratios,
+        )
+
+
+def _decision_rows(key, rules, counts, tuned, y_true, proba, cost_ratios):
+    """Rows ``(*key, rule, metric, value, missing)`` of the decision metrics of
+    ``counts`` (tp, fp, tn, fn by rule), NaN for the rules not ``tuned``."""
+    metrics = decision_metrics(*counts, cost_ratios=cost_ratios)
+    for i, rule in enumerate(rules):
+        for metric, column in metrics.items():
+            why = NO_THRESHOLD if not tuned[i] else ""
+            if tuned[i] and np.isnan(column[i]):
+                why = (
+                    NOTHING_POSITIVE
+                    if metric == "precision"
+                    else missing_reason(metric, y_true, proba)
+                )
+            yield (*key, rule, metric, column[i] if tuned[i] else np.nan, why)

@@ -10,10 +10,13 @@ import pandas as pd
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
 from imbench.names import F1_AVERAGES, label
-from imbench.stats import probability_text
+from imbench.stats import MIN_INSTANCES, probability_text
 
 BALANCING = ("reweighting", "oversampling", "undersampling")
 RESAMPLING = ("random_oversample", "random_undersample", "smote")
+# the rates a claim about imbalanced data is judged at: 1 positive in 10 or fewer
+# (imbalance ratio 9 and above, KEEL's "highly imbalanced" line)
+IMBALANCED_RATE = 0.1
 SHOWN_ROWS = 12  # rows of a question's table before "... N more in the table"
 NOTHING = "Nothing to show: its analysis had no results (see `cells.csv`)."
 
@@ -321,17 +324,23 @@ def _traits(classifier):
 
 def elor_claim(sweep, f1_rule):
     """Elor & Averbuch-Elor 2022: balancing gives strong classifiers (boosted and
-    bagged trees) no gain once the threshold is tuned."""
+    bagged trees) no gain once the threshold is tuned; judged at the imbalanced
+    rates (``IMBALANCED_RATE``), where balancing changes something, and refuted by
+    balancing that is practically better."""
     if not f1_rule.startswith("tuned"):
         return "cannot tell", "this config tunes no threshold"
+    strong = sweep["classifier"].map(lambda c: "trees" in _traits(c))
     cells = sweep[
-        (sweep["metric"] == label("f1", f1_rule))
-        & sweep["classifier"].map(lambda c: "trees" in _traits(c))
+        strong
+        & (sweep["metric"] == label("f1", f1_rule))
+        & (sweep["positive_rate"] <= IMBALANCED_RATE)
         & sweep["method"].map(lambda m: _family(m) in BALANCING)
     ]
     verdict, counts = tally(cells["verdict"], {"equivalent", "worse"}, {"better"})
+    strong = ", ".join(sorted(sweep.loc[strong, "classifier"].unique())) or "none ran"
     return verdict, (
-        f"F1 at tuned thresholds, tree ensembles, balancing methods against the "
+        f"F1 at tuned thresholds at rates up to {rate(IMBALANCED_RATE)}, the strong "
+        f"classifiers (tree ensembles: {strong}), balancing methods against the "
         f"baseline: {counts} (no gain: equivalent or worse; gain: better) "
         "(`ratio_sweep.csv`)"
     )
@@ -369,64 +378,80 @@ def goorbergh_claim(sweep):
     )
 
 
-def elkan_claim(costs, ratio):
+def non_inferiority(row, level):
+    """A Bayes-vs-tuned row (``cost_threshold.csv``) judged for non-inferiority:
+    ``non-inferior`` when the Bayes threshold is costlier by more than the ROPE with
+    probability below ``1 - level`` (over at least ``MIN_INSTANCES``
+    observations), ``inferior`` when it is with probability ``level`` (verdict
+    ``worse``), else ``undecided``; ``identical`` and ``degenerate`` pass through."""
+    if row["verdict"] in ("identical", "degenerate"):
+        return row["verdict"]
+    if row["verdict"] == "worse":
+        return "inferior"
+    if row["n"] >= MIN_INSTANCES and row["p_worse"] < 1 - level:
+        return "non-inferior"
+    return "undecided"
+
+
+def elkan_claim(costs, ratio, level):
     """Elkan 2001: 1/(1+r) is the cost-optimal threshold for calibrated
-    probabilities (logistic regression's baseline)."""
+    probabilities (logistic regression's baseline): a non-inferiority claim, so
+    each rate's cell supports it when the Bayes threshold is non-inferior to the
+    tuned one (``non_inferiority``) and refutes it when it is inferior."""
     cells = costs[
         (costs["cost_ratio"] == ratio)
         & (costs["classifier"] == "logistic_regression")
         & (costs["method"] == "baseline")
     ]
-    verdict, counts = tally(cells["verdict"], {"equivalent", "better"}, {"worse"})
+    judged = [non_inferiority(row, level) for _, row in cells.iterrows()]
+    verdict, counts = tally(judged, {"non-inferior"}, {"inferior"})
     return verdict, (
-        f"logistic regression's baseline at cost ratio {ratio:g}: the Bayes "
-        f"threshold 1/(1+{ratio:g}) practically as cheap as the tuned one (or "
-        f"cheaper), {counts} (`cost_threshold.csv`)"
+        f"logistic regression's baseline at cost ratio {ratio:g}, per rate: the "
+        f"Bayes threshold 1/(1+{ratio:g}) non-inferior to the tuned one (P(costlier "
+        f"by more than the ROPE) < {probability_text(1 - level)}), {counts} "
+        "(`cost_threshold.csv`)"
     )
+
+
+def views_differ(auc, ap):
+    """Which view shows a difference the other does not, from one cell's ROC-AUC and
+    AP verdicts (both decided: better, equivalent or worse): ``PR`` when AP is
+    decided away from equivalence and ROC-AUC is not in the same direction, ``ROC``
+    when ROC-AUC is and AP is equivalent, ``same`` when they agree."""
+    if auc == ap:
+        return "same"
+    return "PR" if ap != "equivalent" else "ROC"
 
 
 def saito_claim(sweep):
     """Saito & Rehmsmeier 2015: under imbalance the precision-recall view is more
-    informative than ROC: from the highest rate to the lowest, the baseline's AP
-    falls by more than its ROC-AUC (beyond AP's ROPE), per classifier."""
-    if sweep["positive_rate"].nunique() < 2:
-        return "cannot tell", "this run has one positive rate"
-    parts, verdicts = [], []
-    for classifier, rows in sweep.groupby("classifier"):
-        ap = _baseline_by_rate(rows, "average_precision")
-        auc = _baseline_by_rate(rows, "roc_auc")
-        if len(ap) < 2 or len(auc) < 2:
-            continue
-        ap_drop = ap.iloc[-1] - ap.iloc[0]
-        auc_drop = auc.iloc[-1] - auc.iloc[0]
-        rope = rows.loc[rows["metric"] == "average_precision", "rope"].iloc[0]
-        difference = ap_drop - auc_drop
-        verdicts.append(
-            "support"
-            if difference > rope
-            else "against"
-            if difference < -rope
-            else "neither"
-        )
-        parts.append(
-            f"{classifier}: AP {number(ap.iloc[-1])} -> {number(ap.iloc[0])}, "
-            f"ROC-AUC {number(auc.iloc[-1])} -> {number(auc.iloc[0])}"
-        )
-    verdict, counts = tally(verdicts, {"support"}, {"against"})
+    informative than ROC. Over the cells at the imbalanced rates
+    (``IMBALANCED_RATE``) where both views reach a verdict on a method against its
+    baseline and the verdicts differ (``views_differ``): those where AP shows what
+    ROC-AUC does not support it, those where ROC-AUC shows what AP does not refute
+    it."""
+    decided = sweep[
+        sweep["verdict"].isin(["better", "equivalent", "worse"])
+        & (sweep["positive_rate"] <= IMBALANCED_RATE)
+    ]
+    keys = ["classifier", "method", "positive_rate"]
+    both = (
+        decided[decided["metric"] == "roc_auc"]
+        .merge(decided[decided["metric"] == "average_precision"], on=keys)
+        .rename(columns={"verdict_x": "auc", "verdict_y": "ap"})
+    )
+    shows = [views_differ(a, p) for a, p in zip(both["auc"], both["ap"], strict=True)]
+    differing = [view for view in shows if view != "same"]
+    verdict, counts = tally(differing, {"PR"}, {"ROC"})
     return verdict, (
-        f"the baseline from rate {rate(sweep['positive_rate'].max())} to "
-        f"{rate(sweep['positive_rate'].min())}: {'; '.join(parts)}; AP falls by "
-        f"more than ROC-AUC beyond AP's ROPE: {counts.replace('cells', 'classifiers')}"
-        " (`ratio_sweep.csv`, column `baseline_value`)"
+        f"methods against the baseline at rates up to {rate(IMBALANCED_RATE)}, where "
+        f"ROC-AUC and AP both reach a verdict: {len(both)} cells, the verdicts "
+        f"differ in {len(differing)}; AP shows a difference ROC-AUC does not: "
+        f"{counts} (`ratio_sweep.csv`)"
     )
 
 
-def _baseline_by_rate(rows, metric):
-    chosen = rows[rows["metric"] == metric].drop_duplicates("positive_rate")
-    return chosen.set_index("positive_rate")["baseline_value"].sort_index()
-
-
-def published_claims(sweep, costs, ratio, f1_rule):
+def published_claims(sweep, costs, ratio, f1_rule, level):
     """The claims table: what this run's evidence says about each."""
     if sweep.empty or costs.empty:
         return ["## Published claims", "", NOTHING, ""]
@@ -444,7 +469,7 @@ def published_claims(sweep, costs, ratio, f1_rule):
         (
             "Elkan 2001: 1/(1+r) is the cost-optimal threshold for calibrated "
             "probabilities",
-            elkan_claim(costs, ratio),
+            elkan_claim(costs, ratio, level),
         ),
         (
             "Saito & Rehmsmeier 2015: under imbalance, PR is more informative than ROC",
@@ -468,10 +493,20 @@ def published_claims(sweep, costs, ratio, f1_rule):
 
 
 def findings(
-    sweep, answers, sensitivity, costs, ensembles, gaps, ratio, f1_rule, config_hash
+    sweep,
+    answers,
+    sensitivity,
+    costs,
+    ensembles,
+    gaps,
+    ratio,
+    f1_rule,
+    level,
+    config_hash,
 ):
     """The text of ``findings.md`` from the result tables (``ensembles`` is None
-    when the undersampling ensemble did not run)."""
+    when the undersampling ensemble did not run); ``level`` is the posterior
+    probability a verdict needs (``stats.Equivalence.probability``)."""
     lines = [
         "# Findings",
         "",
@@ -485,6 +520,6 @@ def findings(
         *question_2(costs, ratio),
         *question_3(ensembles),
         *question_4(gaps),
-        *published_claims(sweep, costs, ratio, f1_rule),
+        *published_claims(sweep, costs, ratio, f1_rule, level),
     ]
     return "\n".join(lines).rstrip() + "\n"

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 CELL_KEYS = ["dataset", "classifier", "method"]  # a cell, in every table
 FOLD_KEYS = ["repeat", "fold", "threshold_rule", "metric"]  # a score of a cell
+POOLED = -1  # the fold of a repeat's pooled score: from its folds' summed counts
 METRIC_COLUMNS = [*CELL_KEYS, *FOLD_KEYS, "value", "missing"]  # a metrics file
 
 

@@ -8,10 +8,12 @@ import pandas as pd
 from imbench.names import F1_AVERAGES
 from imbench.records import CELL_KEYS
 from imbench.stats import t_half_width
+from imbench.tables import pooled_metric
 from imbench.thresholds import NO_RULE
 
 MARKDOWN_INTRO = """\
-Mean ± standard deviation over folds and dataset seeds; n/a where a metric is undefined
+Mean ± standard deviation over folds and dataset seeds (a decision metric: over
+repeats, each from its folds' pooled confusion counts); n/a where a metric is undefined
 (e.g. no threshold can be tuned on constant scores). `metric@rule` is a decision metric
 at a threshold rule: `default` = 0.5, `own` = the method's, `tuned_*` = chosen on
 training data. Full numbers with 95% intervals: `summary.csv`."""
@@ -45,20 +47,26 @@ def cell_table(cells, not_applicable, datasets):
     return pd.DataFrame(rows, columns=columns).sort_values(CELL_KEYS, ignore_index=True)
 
 
-def summarise(metrics):
-    """Mean, standard deviation and 95% t-interval per positive rate.
+def summarise(scored):
+    """Mean, standard deviation and 95% t-interval per positive rate, of the scored
+    rows (``tables.scored_rows``: folds, or a decision metric's repeats, as
+    ``scored_per`` says).
 
-    The mean and standard deviation run over all folds of all dataset instances; the
-    interval runs over observations (an instance's mean over folds, near-copies
+    The mean and standard deviation run over the scored values of all dataset
+    instances; the interval runs over observations (an instance's mean, near-copies
     averaged into one: ``sources.observation``), as observations are independent and
-    folds are not. With a single observation it falls back to the folds, and
+    folds are not. With a single observation it falls back to its scored values, and
     ``interval_over`` says which. NaN values are left out; an interval over fewer than
     two values is NaN.
     """
-    folds = metrics.groupby(GROUP_KEYS, sort=True)["value"]
-    table = folds.agg(n_folds="count", mean="mean", std="std")
-    table.insert(1, "n_missing", folds.size() - table["n_folds"])
-    instances = metrics.groupby([*GROUP_KEYS, "observation", "dataset"], sort=True)[
+    values = scored.groupby(GROUP_KEYS, sort=True)["value"]
+    table = values.agg(n_values="count", mean="mean", std="std")
+    table.insert(1, "n_missing", values.size() - table["n_values"])
+    per = np.where(
+        table.index.get_level_values("metric").map(pooled_metric), "repeat", "fold"
+    )
+    table.insert(2, "scored_per", per)
+    instances = scored.groupby([*GROUP_KEYS, "observation", "dataset"], sort=True)[
         "value"
     ].mean()
     table.insert(2, "n_datasets", instances.groupby(GROUP_KEYS, sort=True).size())
@@ -69,12 +77,12 @@ def summarise(metrics):
         .agg(["size", "count", "mean", "std"])
     )
     over = observations["size"] > 1
-    n = np.where(over, observations["count"], table["n_folds"])
+    n = np.where(over, observations["count"], table["n_values"])
     centre = np.where(over, observations["mean"], table["mean"])
     spread = np.where(over, observations["std"], table["std"])
     half = t_half_width(n, spread)
     table["ci_low"], table["ci_high"] = centre - half, centre + half
-    table["interval_over"] = np.where(over, "observations", "folds")
+    table["interval_over"] = np.where(over, "observations", table["scored_per"] + "s")
     return table.reset_index()
 
 
@@ -129,17 +137,21 @@ def summary_markdown(summary, cells, headline):
     return "\n".join(parts)
 
 
-def f1_gaps(metrics, rule="default"):
+def f1_gaps(scored, rule="default"):
     """How far the four F1 averages lie apart, per source, rate, classifier, method.
 
     Returns
     -------
     DataFrame
-        Mean of each average over folds and instances, the largest gap between any
-        two, and which two; sorted by the gap, largest first.
+        Mean of each average over the scored rows (``tables.scored_rows``: repeats)
+        and instances, the largest gap between any two, and which two; sorted by the
+        gap, largest first. Cells identical to their baseline by construction
+        (``tables.identical_rows``) are left out: their gaps are the baseline's.
     """
-    chosen = metrics[
-        metrics["metric"].isin(F1_AVERAGES) & (metrics["threshold_rule"] == rule)
+    chosen = scored[
+        scored["metric"].isin(F1_AVERAGES)
+        & (scored["threshold_rule"] == rule)
+        & ~scored["identical"]
     ]
     keys = ["source", "positive_rate", "classifier", "method"]
     wide = chosen.pivot_table(

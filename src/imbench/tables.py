@@ -13,7 +13,8 @@ import pyarrow as pa
 
 from imbench.errors import MissingResultError
 from imbench.io import atomic_path, read_table_with_meta, write_text
-from imbench.records import CellRecord
+from imbench.names import PROBABILITY_METRICS
+from imbench.records import POOLED, CellRecord
 from imbench.sources import observation, shared_rows
 from imbench.thresholds import NO_RULE
 
@@ -162,20 +163,37 @@ def read_result_table(path):
     return pd.DataFrame() if list(table.columns) == ["note"] else table
 
 
+def pooled_metric(metric):
+    """Whether an instance's ``metric`` is scored per repeat from its folds' pooled
+    confusion counts (a decision metric, ``evaluation.evaluate_cell``) rather than
+    per fold (a ranking or probability metric, and the chosen threshold), as
+    docs/design.md's "Fold-averaged or pooled metrics" decides."""
+    return metric not in PROBABILITY_METRICS and metric != "threshold"
+
+
+def scored_rows(metrics):
+    """The rows instances are scored by: a decision metric's repeats (fold
+    ``records.POOLED``), every other metric's folds."""
+    pooled = metrics["metric"].map(pooled_metric).to_numpy()
+    return metrics[pooled == (metrics["fold"] == POOLED).to_numpy()]
+
+
 def select(metrics, metric, rule=NO_RULE):
-    """Rows of one metric at one threshold rule."""
-    return metrics[(metrics["metric"] == metric) & (metrics["threshold_rule"] == rule)]
+    """The scored rows (``scored_rows``) of one metric at one threshold rule."""
+    rows = metrics[(metrics["metric"] == metric) & (metrics["threshold_rule"] == rule)]
+    return rows[(rows["fold"] == POOLED) == pooled_metric(metric)]
 
 
 def instance_means(metrics, metric, rule=NO_RULE):
-    """Mean over folds per dataset instance: the unit of every statistical test."""
+    """Mean of the scored rows (over folds, or a decision metric's repeats) per
+    dataset instance: the unit of every statistical test."""
     keys = ["source", "positive_rate", "dataset", "classifier", "method"]
     return select(metrics, metric, rule).groupby(keys, as_index=False)["value"].mean()
 
 
 def compared_means(metrics, metric, rule=NO_RULE):
-    """The values methods are compared by, one per observation (the mean over
-    folds, then over the instances counted as one: ``sources.observation``, whose
+    """The values methods are compared by, one per observation (the mean of the
+    scored rows, then over the instances counted as one: ``sources.observation``, whose
     number is ``instances``): a threshold method (one with an ``own`` threshold) at
     its own threshold where the rule is ``default``, so that it is compared where it
     differs from the baseline (at 0.5); ``identical`` says the value is the

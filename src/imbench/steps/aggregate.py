@@ -7,7 +7,7 @@ from imbench.io import write_text
 from imbench.provenance import package_versions
 from imbench.records import CELL_KEYS, FOLD_KEYS
 from imbench.summary import cell_table, summarise, summary_markdown
-from imbench.tables import load_metrics, write_csv
+from imbench.tables import load_metrics, scored_rows, write_csv
 
 LONG_COLUMNS = ["dataset", "source", "positive_rate", *CELL_KEYS[1:], *FOLD_KEYS]
 
@@ -20,7 +20,7 @@ def run(input, output, params, threads=1):
     cells = cell_table(cells, params["not_applicable"], datasets["dataset"])
     metrics = metrics.sort_values([*CELL_KEYS, *FOLD_KEYS], ignore_index=True)
     write_csv(metrics[[*LONG_COLUMNS, "value", "missing"]], output["long"])
-    summary = summarise(metrics)
+    summary = summarise(scored_rows(metrics))
     write_csv(summary, output["summary"])
     write_text(output["markdown"], summary_markdown(summary, cells, params["headline"]))
     write_csv(cells, output["cells"])

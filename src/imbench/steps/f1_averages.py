@@ -4,7 +4,13 @@ against the positive rate, and where they differ most."""
 from imbench import figures
 from imbench.names import F1_AVERAGES
 from imbench.summary import f1_gaps
-from imbench.tables import instance_means, load_metrics, some, write_tables
+from imbench.tables import (
+    instance_means,
+    load_metrics,
+    scored_rows,
+    some,
+    write_tables,
+)
 
 LARGEST_GAPS = 20
 
@@ -19,4 +25,6 @@ def run(input, output, params, threads=1):
         },
         output["figure_f1_averages"],
     )
-    write_tables(f1_gaps(metrics).head(LARGEST_GAPS), output["table_f1_averages"])
+    write_tables(
+        f1_gaps(scored_rows(metrics)).head(LARGEST_GAPS), output["table_f1_averages"]
+    )

@@ -3,6 +3,7 @@ claims, written from the analyses' tables."""
 
 from imbench.findings import findings
 from imbench.io import write_text
+from imbench.stats import Equivalence
 from imbench.tables import read_result_table
 
 
@@ -10,7 +11,8 @@ def run(input, output, params, threads=1):
     """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``ratio_sweep_rope``,
     ``cost_threshold``,
     ``f1_averages`` and (when it ran) ``ensembles`` tables; ``params``:
-    ``shown_cost_ratio``, ``f1_rule`` and ``config_hash``."""
+    ``shown_cost_ratio``, ``f1_rule``, ``equivalence`` (``stats.Equivalence``) and
+    ``config_hash``."""
     text = findings(
         sweep=read_result_table(input["ratio_sweep"]),
         answers=read_result_table(input["ratio_sweep_answer"]),
@@ -22,6 +24,7 @@ def run(input, output, params, threads=1):
         gaps=read_result_table(input["f1_averages"]),
         ratio=params["shown_cost_ratio"],
         f1_rule=params["f1_rule"],
+        level=Equivalence(**params["equivalence"]).probability,
         config_hash=params["config_hash"],
     )
     write_text(output["document_findings"][0], text)
