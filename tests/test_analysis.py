@@ -17,7 +17,16 @@ from imbench import (
     summary,
     tables,
 )
-from imbench.findings import elkan_claim, elor_claim, saito_claim
+from imbench.findings import (
+    elkan_claim,
+    elor_claim,
+    ensemble_answer,
+    f1_answer,
+    goorbergh_claim,
+    handling_advice,
+    saito_claim,
+    threshold_advice,
+)
 from imbench.metrics import probability_metrics
 from imbench.records import POOLED
 
@@ -310,6 +319,9 @@ def test_costs_of_calibrated_probabilities():
     assert cost["at_bayes"] < cost["at_tuned"] < cost["at_0.5"]
     assert cost["at_bayes"] == pytest.approx(cost["oracle"], rel=0.02)
     assert cost["at_bayes_prior_corrected"] == cost["at_bayes"]  # nothing to correct
+    # the trivial reference: every sample negative (10 x the rate) or positive
+    assert cost["constant"] == pytest.approx(min(10 * rate, 1 - rate))
+    assert cost["oracle"] <= cost["constant"]
     assert costs.bayes_threshold(10) == pytest.approx(1 / 11)
 
 
@@ -492,6 +504,260 @@ def test_calibration_error_of_calibrated_and_rebalanced_probabilities():
     assert calibration.calibration_error(y, proba) < 0.005
     rebalanced = costs.prior_correct(proba, y.mean(), 0.5)
     assert calibration.calibration_error(y, rebalanced) > 0.2
+
+
+def logistic(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_the_calibration_line_recovers_a_known_miscalibration():
+    """Outcomes drawn from p; predictions logistic(a + b logit p) have slope 1/b;
+    a prior shift moves the intercept and leaves the slope."""
+    rng = np.random.default_rng(0)
+    logit = rng.normal(-2.5, 1.5, size=100_000)
+    y = (rng.random(len(logit)) < logistic(logit)).astype(int)
+    intercept, slope = calibration.calibration_line(y, logistic(logit))
+    assert abs(intercept) < 0.03 and slope == pytest.approx(1, abs=0.03)
+    overconfident = logistic(2 * logit)
+    assert calibration.calibration_line(y, overconfident)[1] == pytest.approx(
+        0.5, abs=0.02
+    )
+    shifted = costs.prior_correct(logistic(logit), y.mean(), 0.5)
+    intercept, slope_shifted = calibration.calibration_line(y, shifted)
+    assert intercept < -1.5  # predicts far too many positives
+    assert slope_shifted == pytest.approx(slope, abs=1e-6)
+    assert np.isnan(calibration.calibration_line(y, np.full(len(y), 0.1))).all()
+    assert np.isnan(
+        calibration.calibration_line(np.zeros(9), np.linspace(0, 1, 9))
+    ).all()
+    separable = calibration.calibration_line([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])
+    assert np.isnan(separable).all()
+
+
+def rebalanced_cell(trained_rate, seed=0, n=4000):
+    """Test predictions of two repeats of two folds from a model calibrated at
+    ``trained_rate`` (outcomes at 5%), and their fold records."""
+    rng = np.random.default_rng(seed)
+    frames, folds = [], []
+    for repeat in (0, 1):
+        for fold in (0, 1):
+            logit = rng.normal(-3.5, 1.2, size=n)
+            y = (rng.random(n) < logistic(logit)).astype(int)
+            proba = costs.prior_correct(logistic(logit), 0.05, trained_rate)
+            frames.append(
+                pd.DataFrame(
+                    {"repeat": repeat, "fold": fold, "y_true": y, "proba": proba}
+                )
+            )
+            folds.append(
+                {
+                    "repeat": repeat,
+                    "fold": fold,
+                    "train_positive_rate": 0.05,
+                    "trained_positive_rate": trained_rate,
+                }
+            )
+    return pd.concat(frames, ignore_index=True), folds
+
+
+def test_recalibration_rows_correct_each_fold_from_the_rate_its_model_learnt_at():
+    test, folds = rebalanced_cell(0.5)
+    rows, changed = calibration.recalibration_rows(test, folds)
+    assert changed
+    wide = rows.pivot_table(
+        index=["repeat", "fold", "metric"], columns="probabilities", values="value"
+    )
+    brier = wide.xs("brier", level="metric")
+    assert (brier["prior-corrected"] < 0.8 * brier["as trained"]).all()
+    line = rows[rows["fold"] == POOLED].set_index(["repeat", "probabilities", "metric"])
+    assert len(line) == 2 * 2 * 2  # a line per repeat and arm, from its pooled folds
+    for repeat in (0, 1):
+        slopes = line.loc[(repeat, slice(None), "calibration_slope"), "value"]
+        assert slopes.max() - slopes.min() < 1e-6  # the correction keeps the slope
+        intercept = line.loc[(repeat, "prior-corrected", "calibration_intercept")]
+        assert abs(intercept["value"]) < 0.2
+    test, folds = rebalanced_cell(0.05)
+    rows, changed = calibration.recalibration_rows(test, folds)
+    assert not changed
+
+
+def recalibration_values(trained_rate, n_instances=6):
+    """``recalibration_rows`` of a baseline (trained at the true 5%) and of a method
+    trained at ``trained_rate``, on ``n_instances`` instances, labelled as the step
+    labels them."""
+    frames = []
+    for instance in range(n_instances):
+        for method, rate in (("baseline", 0.05), ("random_undersample", trained_rate)):
+            test, folds = rebalanced_cell(rate, seed=instance)
+            rows, _ = calibration.recalibration_rows(test, folds)
+            frames.append(
+                rows.assign(
+                    source="synthetic",
+                    positive_rate=0.05,
+                    dataset=f"d{instance}",
+                    observation=f"d{instance}",
+                    classifier="logistic_regression",
+                    method=method,
+                    identical=False,
+                    degenerate=False,
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_the_recalibration_arm_tells_prior_shift_from_miscalibration():
+    """A method whose only harm is the prior shift is worse as trained and
+    equivalent to the baseline once prior-corrected."""
+    table = calibration.recalibration_table(recalibration_values(0.5), EQUIVALENCE)
+    rows = table.set_index(["method", "probabilities"])
+    assert list(rows.index) == [
+        ("baseline", "as trained"),
+        ("random_undersample", "as trained"),
+        ("random_undersample", "prior-corrected"),
+    ]
+    assert rows.loc[("random_undersample", "as trained"), "brier_verdict"] == "worse"
+    corrected = rows.loc[("random_undersample", "prior-corrected")]
+    assert corrected["brier_verdict"] == "equivalent"
+    assert corrected["brier_n"] == 6
+    assert (
+        corrected["log_loss"]
+        < rows.loc[("random_undersample", "as trained"), "log_loss"]
+    )
+    assert abs(corrected["calibration_intercept"]) < 0.2
+    assert pd.isna(rows.loc[("baseline", "as trained"), "brier_verdict"])
+
+
+def recalibrated_rows(*cells):
+    """``recalibration.csv`` rows from ``(method, probabilities, brier verdict)`` of
+    logistic regression at 5%."""
+    columns = ["method", "probabilities", "brier_verdict"]
+    return pd.DataFrame(cells, columns=columns).assign(
+        classifier="logistic_regression", positive_rate=0.05, calibration_slope=1.0
+    )
+
+
+def test_the_goorbergh_claim_judges_calibration_as_trained_and_explains_it():
+    auc = sweep_rows(("logistic_regression", "smote", 0.05, "roc_auc", "equivalent"))
+    shifted = recalibrated_rows(
+        ("baseline", "as trained", np.nan),
+        ("smote", "as trained", "worse"),
+        ("smote", "prior-corrected", "equivalent"),
+    )
+    verdict, evidence = goorbergh_claim(auc, shifted)
+    assert verdict == "agrees"
+    assert "0 of 1 cells are still practically worse" in evidence
+    calibrated = shifted.assign(brier_verdict=["", "equivalent", "equivalent"])
+    assert goorbergh_claim(auc, calibrated)[0] == "disagrees"
+    gain = sweep_rows(("logistic_regression", "smote", 0.05, "roc_auc", "better"))
+    assert goorbergh_claim(gain, shifted)[0] == "disagrees"
+    undecided = shifted.assign(brier_verdict=["", "undecided", "undecided"])
+    assert goorbergh_claim(auc, undecided)[0] == "cannot tell"
+
+
+def test_threshold_advice_names_the_bayes_threshold_only_where_it_is_never_worse():
+    def row(classifier, rate, verdict, p_worse, tuned):
+        return {
+            "classifier": classifier,
+            "positive_rate": rate,
+            "verdict": verdict,
+            "n": 15,
+            "p_worse": p_worse,
+            "tuned_threshold": tuned,
+            "at_0.5": 0.3,
+            "at_bayes": 0.1,
+            "at_tuned": 0.1,
+            "at_0.5_vs_best": 3.0,
+            "constant": 10 * rate,
+        }
+
+    chosen = pd.DataFrame(
+        [
+            row("logistic_regression", 0.01, "undecided", 0.01, 0.1),
+            row("logistic_regression", 0.5, "equivalent", 0.0, 0.1),
+            row("mlp", 0.01, "equivalent", 0.0, 0.02),
+            row("mlp", 0.5, "worse", 0.99, 0.008),
+        ]
+    )
+    advice = threshold_advice(chosen, 10.0, 0.95)
+    assert "logistic_regression: the Bayes threshold;" in advice
+    assert "mlp: the tuned threshold (0.01-0.02)" in advice
+    assert "cheapest in 0 of 4 cells and cost up to 3.00x" in advice
+    assert "At rate 0.01 the cheaper constant prediction costs 0.100" in advice
+
+
+def test_the_handling_answer_splits_threshold_free_metrics_from_decisions_at_05():
+    ap, recall = "average_precision", "recall @ default"
+    cells = [
+        ("lr", "class_weight", 0.01, ap, "worse"),
+        ("lr", "class_weight", 0.01, recall, "better"),
+        ("lr", "smote", 0.01, ap, "equivalent"),
+        ("lr", "smote", 0.01, recall, "better"),
+        ("lr", "threshold_f1", 0.01, recall, "better"),
+        ("lr", "threshold_f1", 0.01, ap, "identical"),
+        ("lr", "class_weight", 0.5, ap, "equivalent"),
+        ("lr", "class_weight", 0.5, recall, "undecided"),
+    ]
+    answer = handling_advice(sweep_rows(*cells))
+    assert answer.startswith(
+        "**Answer.** At rates up to 0.1, do not rebalance to rank, to calibrate or "
+        "for F1 at a tuned threshold: class_weight and smote were never practically "
+        "better than the baseline there (worse in 1 of 2 cells: class_weight 1, "
+        "smote 0); at threshold 0.5 (recall @ default) they were better in 2 of 2, "
+        "and moving the threshold instead (threshold_f1, no resampling) in 1 of 1. "
+        "Above 0.1 they were practically equivalent to the baseline in 1 of 2 cells "
+        "(better in 0, worse in 0)"
+    )
+    undecided = [("lr", m, 0.01, ap, "undecided") for m in ("class_weight", "smote")]
+    thin = handling_advice(sweep_rows(*undecided, *cells[1:2], *cells[3:]))
+    assert "the evidence cannot tell whether to rebalance" in thin
+    assert "only 0 of 2 cells are decided (0 worse)" in thin
+    cells[2] = ("lr", "smote", 0.01, ap, "better")
+    helped = handling_advice(sweep_rows(*cells))
+    assert "were practically better than the baseline in 1 of 2 cells" in helped
+    assert "do not rebalance" not in helped
+
+
+def test_the_ensemble_answer_is_yes_or_no_with_counts_and_gains():
+    rows = pd.DataFrame(
+        [
+            ("baseline", "average_precision", "equivalent", -0.004),
+            ("baseline", "average_precision", "worse", -0.03),
+            ("random_undersample", "average_precision", "better", 0.05),
+            ("random_undersample", "average_precision", "undecided", 0.01),
+            ("random_undersample", "brier", "better", 0.2),
+            ("random_undersample", "brier", "worse", -0.1),
+        ],
+        columns=["against", "metric", "verdict", "gain"],
+    )
+    answer = ensemble_answer(rows)
+    assert (
+        "Against one baseline model: average_precision no (better in 0, worse in 1 "
+        "of 2 cells, gains -0.030 to -0.004)" in answer
+    )
+    assert "Against one random_undersample model: average_precision yes" in answer
+    assert "brier mixed (better in 1, worse in 1 of 2 cells" in answer
+    undecided = ensemble_answer(rows.assign(verdict="undecided"))
+    assert "average_precision cannot tell (better in 0, worse in 0 of 2" in undecided
+
+
+def test_the_f1_answer_follows_micro_f1s_lead_from_balance_to_imbalance():
+    pattern = pd.DataFrame(
+        {
+            "positive_rate": [0.01, 0.5],
+            "f1": [0.2, 0.8],
+            "f1_macro": [0.6, 0.8],
+            "f1_weighted": [0.98, 0.8],
+            "f1_micro": [0.99, 0.8],
+            "micro_lead": [0.79, 0.0],
+            "cells": [20, 24],
+        }
+    )
+    answer = f1_answer(pattern)
+    assert "lead over positive-class F1 grows from 0.000 to 0.790" in answer
+    assert "medians over 20-24 cells per rate" in answer
+    assert "at rate 0.01 positive-class F1 0.200, macro 0.600" in answer
+    flat = f1_answer(pattern.assign(micro_lead=[0.0, 0.1]))
+    assert "does not grow" in flat
 
 
 def guide_of(metrics, metric="average_precision"):

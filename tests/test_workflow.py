@@ -160,7 +160,7 @@ def test_a_failing_method_is_isolated_shown_and_fails_the_run(runs, tmp_path):
     for name in (
         "ratio_sweep/average_precision.pdf",
         "mean_ranks.png",
-        "pr_curves.pdf",
+        "pr_curves/synthetic.pdf",
     ):
         assert (workdir / "results" / "figures" / name).exists()
     # every other cell's metrics are those of the run without the fault
@@ -340,9 +340,11 @@ def test_the_four_questions_are_answered(runs):
         "cost_threshold",
         "ensembles",
         "f1_averages",
-        "pr_curves",
-        "roc_curves",
-        "reliability",
+        *(
+            f"{figure}/{source}"
+            for figure in ("pr_curves", "roc_curves", "reliability")
+            for source in ("breast_cancer-p0", "customers", "synthetic")
+        ),
         "mean_ranks",
     ):
         for suffix in (".pdf", ".png"):
@@ -354,6 +356,8 @@ def test_the_four_questions_are_answered(runs):
         "ensembles",
         "f1_averages",
         "calibration",
+        "recalibration",
+        "f1_by_rate",
         "ranking",
         "decision_guide",
     ):
@@ -459,7 +463,8 @@ def test_the_report_holds_every_figure_and_table_with_its_caption(runs):
         if path.name in left_out:
             continue
         assert path.name in report, path.name
-        name = "ratio_sweep.png" if path.parent.name == "ratio_sweep" else path.name
+        panel = path.parent.name not in ("figures", "tables", "results")
+        name = f"{path.parent.name}.png" if panel else path.name
         caption = REPO / "workflow" / "report" / (name.replace(".", "_") + ".rst")
         first_words = " ".join(caption.read_text().split()[:4]).replace("*", "")
         assert first_words in report, path.name
@@ -640,7 +645,7 @@ def test_a_run_where_every_cell_fails_still_writes_every_output(tmp_path):
     for name in ("ratio_sweep", "cost_threshold", "ensembles", "decision_guide"):
         note = (results / "tables" / f"{name}.md").read_text()
         assert note.startswith("no results to show")
-    for name in ("ratio_sweep/roc_auc", "pr_curves", "mean_ranks"):
+    for name in ("ratio_sweep/roc_auc", "pr_curves/synthetic", "mean_ranks"):
         assert (results / "figures" / f"{name}.png").stat().st_size > 1000
     assert (results / "findings.md").read_text().count("Nothing to show") == 5
     assert "## Cells without results" in (results / "tables" / "summary.md").read_text()

@@ -290,7 +290,12 @@ class Plan:
 
     def _panel_names(self, analysis):
         panels = getattr(self, analysis.panels)() if analysis.panels else []
-        return [slug(metric, rule) for metric, rule in panels]
+        return [panel if isinstance(panel, str) else slug(*panel) for panel in panels]
+
+    def source_panels(self):
+        """The sources of this config's datasets, one figure panel each: curves of
+        different sources are never averaged together (Davis & Goadrich 2006)."""
+        return sorted({record["source"] for record in self.datasets.values()})
 
     def cost_ratios(self):
         """The misclassification cost ratios every cell is evaluated at."""

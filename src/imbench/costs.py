@@ -16,7 +16,14 @@ from imbench.stats import (
 )
 from imbench.thresholds import ThresholdRule
 
-COST_COLUMNS = ["at_0.5", "at_bayes", "at_bayes_prior_corrected", "at_tuned", "oracle"]
+COST_COLUMNS = [
+    "at_0.5",
+    "at_bayes",
+    "at_bayes_prior_corrected",
+    "at_tuned",
+    "oracle",
+    "constant",
+]
 CURVE_GRID = np.linspace(0, 1, 101)  # the thresholds a cost curve is drawn at
 GROUP = ["cost_ratio", "positive_rate", "classifier", "method"]
 
@@ -49,7 +56,9 @@ def cost_table(test_predictions, folds, cost_ratios, grid_size=201):
     """Costs of one cell per cost ratio and fold: at 0.5, at the Bayes threshold (as
     predicted, and after prior correction from the rate the model was trained at to
     the training fold's), at the threshold tuned on training data, and the oracle
-    minimum over thresholds chosen on the test fold itself (a bound, not a method).
+    minimum over thresholds chosen on the test fold itself (a bound, not a method),
+    and the trivial reference: the cheaper constant prediction (every sample
+    negative, or every one positive), which a model must beat to be worth using.
 
     ``folds`` are the fold records: ``repeat``, ``fold``, ``train_positive_rate``,
     ``trained_positive_rate`` (what the model learnt at, after resampling and class
@@ -82,6 +91,10 @@ def cost_table(test_predictions, folds, cost_ratios, grid_size=201):
                     )[0],
                     "at_tuned": np.nan if np.isnan(tuned) else costs[2],
                     "oracle": cost_per_sample(grid_fp, grid_fn, len(y), ratio).min(),
+                    "constant": min(
+                        cost_per_sample(0, y.sum(), len(y), ratio),
+                        cost_per_sample(len(y) - y.sum(), 0, len(y), ratio),
+                    ),
                 }
             )
     return pd.DataFrame(rows)
@@ -126,10 +139,12 @@ def cost_summary(per_instance, equivalence):
     and method over dataset instances (``instance_costs`` rows, each with its
     ``observation`` and whether it is ``degenerate``), and the Bayes threshold's
     paired gain over the tuned one with its practical verdict (``equivalence``, a
-    ``stats.Equivalence``)."""
+    ``stats.Equivalence``); ``at_0.5_vs_best`` is the cost at 0.5 as a multiple of
+    the cheaper of the Bayes and the tuned threshold's."""
+    means = per_instance.groupby(GROUP)[[*COST_COLUMNS, "tuned_threshold"]].mean()
+    best = means[["at_bayes", "at_tuned"]].min(axis=1)
     return (
-        per_instance.groupby(GROUP)[[*COST_COLUMNS, "tuned_threshold"]]
-        .mean()
+        means.assign(**{"at_0.5_vs_best": means["at_0.5"] / best})
         .join(_bayes_against_tuned(per_instance, equivalence))
         .reset_index()
         .rename(columns={"oracle": "oracle (test-fold bound)"})

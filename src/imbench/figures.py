@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
+from imbench.classifiers import CLASSIFIERS
 from imbench.costs import bayes_threshold
 from imbench.io import atomic_path
 from imbench.methods import FAMILIES, METHODS
@@ -20,7 +21,15 @@ from imbench.names import label
 from imbench.stats import t_interval
 
 COLUMN_WIDTH = 3.5  # inches, a single column of a two-column paper
-_PALETTE = sns.color_palette("colorblind", 10)
+PAGE_WIDTH = 6.7  # inches, an A4 page's text width: no figure is wider
+TEXT = 7  # points, the smallest text a figure has at its printed size
+# seaborn's colour-blind palette, reordered so that the methods one panel shows
+# together (a family in registry order, or the curves' headline methods) never get
+# close hues: orange and vermillion, pink and light pink, blue and sky blue are
+# never in one family
+_PALETTE = [
+    sns.color_palette("colorblind", 10)[i] for i in (0, 1, 2, 4, 9, 5, 7, 6, 8, 3)
+]
 _DASHES = [(None, None), (4, 2), (1, 1.5)]
 # one model, against the ensemble's own colour: black for the baseline, grey for
 # one undersampled model (the method palette gives it the ensemble's colour)
@@ -90,16 +99,18 @@ def panel_columns(methods_by_classifier):
 def panel_title(axis, classifier, families, detail):
     """A panel's title: classifier and ``detail``, its families on a second line."""
     title = f"{classifier}, {detail}" + (f"\n{families}" if families else "")
-    axis.set_title(title, fontsize=6)
+    axis.set_title(title, fontsize=TEXT)
 
 
 def panel_grid(rows, columns, sharex=True):
-    """A figure of ``rows`` x ``columns`` panels in the common style."""
+    """A figure of ``rows`` x ``columns`` panels in the common style, no wider than
+    the page, so that it prints at its size."""
     sns.set_theme(context="paper", style="whitegrid", font_scale=0.8)
+    width = min(PAGE_WIDTH, COLUMN_WIDTH * max(1, columns / 1.5))
     figure, axes = plt.subplots(
         rows,
         columns,
-        figsize=(COLUMN_WIDTH * max(1, columns / 1.5), 2.2 * rows + 0.8),
+        figsize=(width, (0.75 * width / columns + 0.6) * rows + 0.8),
         squeeze=False,
         sharex=sharex,
     )
@@ -131,12 +142,12 @@ def save(figure, paths, title=None):
             loc="lower center",
             ncol=3,
             frameon=False,
-            fontsize=6,
+            fontsize=TEXT,
         )
-    if title:  # wrapped to the figure's width: about 17 characters of 7 pt an inch
-        width = int(17 * figure.get_figwidth())
+    if title:  # wrapped to the figure's width: about 15 characters of 8 pt an inch
+        width = int(15 * figure.get_figwidth())
         lines = (textwrap.fill(line, width) for line in title.split("\n"))
-        figure.suptitle("\n".join(lines), fontsize=7)
+        figure.suptitle("\n".join(lines), fontsize=TEXT + 1)
     figure.tight_layout(rect=(0, (0.2 + 0.13 * rows) / figure.get_figheight(), 1, 1))
     for path in paths:
         kind = Path(path).suffix.lstrip(".")
@@ -150,7 +161,7 @@ def rate_axis(axis, rates):
     """A log axis of positive rates, ticked at the rates that were run."""
     rates = sorted(set(rates))
     axis.set_xscale("log")
-    axis.set_xticks(rates, [f"{rate:g}" for rate in rates], fontsize=6)
+    axis.set_xticks(rates, [f"{rate:g}" for rate in rates], fontsize=TEXT)
     axis.minorticks_off()
 
 
@@ -193,10 +204,21 @@ def ratio_sweep(gains, title, paths):
 
     ``gains`` is ``comparisons.gains_over``'s table for the metric, its gains in the
     ROPE's unit (``gain_unit``: fractions of the baseline's value for the losses).
-    Rates whose instances pool several sources are named under the panels."""
+    Rates whose instances pool several sources are named under the panels. A family
+    whose every comparison is identical to the baseline by construction (a
+    threshold method under a ranking metric) has no row: it would be zero
+    throughout. A degenerate comparison has no gain and is marked on the zero line."""
     if gains.empty:
         return note(paths, f"{title}: no method ran beside the baseline")
-    families = [f for f in FAMILY_ORDER if f in set(gains["method"].map(_family))]
+    family_of = gains["method"].map(_family)
+    informative = gains[gains["verdict"] != "identical"]
+    shown = set(informative["method"].map(_family))
+    families = [f for f in FAMILY_ORDER if f in shown]
+    if not families:
+        return note(paths, f"{title}: every method is the baseline's by construction")
+    gains = gains.assign(
+        gain=gains["gain"].where(gains["verdict"] != "degenerate", 0.0)
+    )
     classifiers = sorted(gains["classifier"].unique())
     figure, axes = panel_grid(len(families), len(classifiers))
     rope = gains["rope"].iloc[0]
@@ -204,13 +226,10 @@ def ratio_sweep(gains, title, paths):
         for column, classifier in enumerate(classifiers):
             axis = axes[row, column]
             if row == 0:
-                axis.set_title(classifier, fontsize=7)
+                axis.set_title(classifier, fontsize=TEXT)
             if column == 0:
-                axis.set_ylabel(f"{family}\ngain", fontsize=7)
-            chosen = gains[
-                (gains["classifier"] == classifier)
-                & (gains["method"].map(_family) == family)
-            ]
+                axis.set_ylabel(f"{family}\ngain", fontsize=TEXT)
+            chosen = gains[(gains["classifier"] == classifier) & (family_of == family)]
             rate_axis(axis, gains["positive_rate"])
             if chosen.empty:
                 axis.grid(False)
@@ -221,7 +240,7 @@ def ratio_sweep(gains, title, paths):
                     "not run",
                     ha="center",
                     va="center",
-                    fontsize=6,
+                    fontsize=TEXT,
                     transform=axis.transAxes,
                 )
                 continue
@@ -243,8 +262,9 @@ def ratio_sweep(gains, title, paths):
             min_span(axis)
     for axis in axes[-1]:
         axis.set_xlabel("positive rate")
+    drawn = set(gains.loc[family_of.isin(families), "verdict"])
     for verdict, style in VERDICT_MARKERS.items():
-        if verdict in set(gains["verdict"]) or verdict not in NO_VERDICT:
+        if verdict in drawn or verdict not in NO_VERDICT:
             axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
     unit = gains["gain_unit"].iloc[0]
     pooled = gains.drop_duplicates("positive_rate").sort_values("positive_rate")
@@ -269,46 +289,65 @@ def _family(method):
     return METHODS[method].family if method in METHODS else "other"
 
 
-def cost_curves(curves, tuned_at, ratio, paths):
-    """Question 2: mean expected cost against the threshold per method, one panel per
-    rate and classifier, a marker at each method's mean threshold tuned on training
-    data, the Bayes threshold and 0.5 marked."""
-    mean = curves.groupby(
-        ["positive_rate", "classifier", "method", "threshold"], as_index=False
-    )["cost"].mean()
+def classifier_colour(classifier):
+    """A classifier's colour where one panel shows several classifiers: fixed by its
+    place in the registry."""
+    order = list(CLASSIFIERS)
+    index = order.index(classifier) if classifier in order else len(order)
+    return _PALETTE[index % len(_PALETTE)]
+
+
+CONSTANT = {"color": "#d55e00", "lw": 1.0, "ls": "-."}  # the trivial reference
+COST_PANELS = 3  # panels a row of the cost figure holds
+
+
+def cost_curves(curves, tuned_at, constant, ratio, paths):
+    """Question 2: each classifier's baseline, mean expected cost against the
+    threshold, one panel per rate; a dot at its mean threshold tuned on training
+    data, the Bayes threshold and 0.5 drawn across, and the cost of the cheaper
+    constant prediction (``constant``, by rate) as the line a model must stay under.
+    The y-axis stops a little above that line: a threshold costing more is worse
+    than no model. ``curves``: the baselines' fold cost curves."""
+    mean = curves.groupby(["positive_rate", "classifier", "threshold"], as_index=False)[
+        "cost"
+    ].mean()
     rates = sorted(mean["positive_rate"].unique())
-    columns = panel_columns(mean.groupby("classifier")["method"].unique().to_dict())
-    figure, axes = panel_grid(len(rates), len(columns))
-    for row, rate in enumerate(rates):
-        for column, (classifier, families, methods) in enumerate(columns):
-            axis = axes[row, column]
-            chosen = mean[
-                (mean["positive_rate"] == rate)
-                & (mean["classifier"] == classifier)
-                & mean["method"].isin(methods)
-            ]
-            for method, line in chosen.groupby("method"):
-                draw_method(axis, line["threshold"], line["cost"], method)
-                threshold = tuned_at.get((rate, classifier, method), np.nan)
-                if not np.isnan(threshold):
-                    axis.plot(
-                        threshold,
-                        np.interp(threshold, line["threshold"], line["cost"]),
-                        marker="o",
-                        markersize=3,
-                        color=method_style(method)[0],
-                    )
-            axis.axvline(0.5, color="grey", lw=0.6, ls=":")
-            axis.axvline(bayes_threshold(ratio), color="black", lw=0.6, ls="--")
-            panel_title(axis, classifier, families, f"rate {rate:g}")
-            axis.set_ylabel(f"cost per sample (FN = {ratio:g} FP)", fontsize=7)
-    for axis in axes[-1]:
-        axis.set_xlabel("threshold")
+    columns = min(COST_PANELS, len(rates))
+    rows = -(-len(rates) // columns)
+    figure, axes = panel_grid(rows, columns, sharex=False)
+    for axis in axes.flat[len(rates) :]:
+        axis.set_visible(False)
+    for axis, rate in zip(axes.flat, rates, strict=False):
+        at_rate = mean[mean["positive_rate"] == rate]
+        for classifier, line in at_rate.groupby("classifier"):
+            colour = classifier_colour(classifier)
+            axis.plot(
+                line["threshold"], line["cost"], color=colour, lw=1.2, label=classifier
+            )
+            threshold = tuned_at.get((rate, classifier, "baseline"), np.nan)
+            if not np.isnan(threshold):
+                cost = np.interp(threshold, line["threshold"], line["cost"])
+                axis.plot(threshold, cost, marker="o", markersize=3.5, color=colour)
+        trivial = constant.get(rate, np.nan)
+        axis.axhline(trivial, **CONSTANT, label="constant prediction")
+        axis.axvline(0.5, color="dimgrey", lw=1.0, ls=":", label="threshold 0.5")
+        axis.axvline(
+            bayes_threshold(ratio),
+            color="black",
+            lw=1.0,
+            ls="--",
+            label=f"Bayes threshold 1/(1+{ratio:g})",
+        )
+        axis.set_ylim(0, 1.25 * max(trivial, at_rate["cost"].min()))
+        axis.set_xlim(0, 1)
+        axis.set_title(f"rate {rate:g}", fontsize=TEXT)
+        axis.set_xlabel("threshold", fontsize=TEXT)
+        axis.set_ylabel(f"cost per sample (FN = {ratio:g} FP)", fontsize=TEXT)
     save(
         figure,
         paths,
-        f"dashed: Bayes threshold 1/(1+{ratio:g}); dotted: 0.5; "
-        "dots: thresholds tuned on training data",
+        "Each classifier's baseline: expected cost against the threshold; dots: "
+        "thresholds tuned on training data",
     )
 
 
@@ -346,63 +385,171 @@ def ensemble_sizes(curves, references, panels, paths):
                         label=f"{name} (one model)",
                     )
             min_span(axis)
-            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=6)
-            axis.set_ylabel(label(metric, rule), fontsize=7)
+            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=TEXT)
+            axis.set_ylabel(label(metric, rule), fontsize=TEXT)
     for axis in axes[-1]:
         axis.set_xlabel("ensemble members")
     save(figure, paths)
 
 
+AVERAGE_STYLES = {  # the four F1 averages, told apart by colour and dash
+    "f1": ("black", (None, None)),
+    "f1_macro": (_PALETTE[0], (4, 2)),
+    "f1_weighted": (_PALETTE[2], (1, 1.5)),
+    "f1_micro": (_PALETTE[3], (6, 1.5, 1, 1.5)),
+}
+
+
 def f1_averages(means_by_average, paths):
-    """Question 4: each F1 average at 0.5 against the rate, per method, one row per
-    classifier and group of methods (``panel_columns``), one column per average."""
-    first = next(iter(means_by_average.values()))
-    rows = panel_columns(first.groupby("classifier")["method"].unique().to_dict())
-    figure, axes = panel_grid(len(rows), len(means_by_average))
-    for row, (classifier, families, methods) in enumerate(rows):
-        for column, (average, means) in enumerate(means_by_average.items()):
-            axis = axes[row, column]
+    """Question 4: the four F1 averages at 0.5 together against the rate, one panel
+    per classifier, for its baseline (mean and 95% band over instances), so that
+    how far they part as the positive class shrinks is seen at once."""
+    classifiers = sorted(
+        set.union(*(set(m["classifier"]) for m in means_by_average.values()))
+    )
+    columns = min(2, len(classifiers))
+    rows = -(-len(classifiers) // columns)
+    figure, axes = panel_grid(rows, columns, sharex=False)
+    for axis in axes.flat[len(classifiers) :]:
+        axis.set_visible(False)
+    for axis, classifier in zip(axes.flat, classifiers, strict=False):
+        for average, means in means_by_average.items():
             chosen = means[
-                (means["classifier"] == classifier) & means["method"].isin(methods)
+                (means["classifier"] == classifier) & (means["method"] == "baseline")
             ]
-            for method, values in chosen.groupby("method"):
-                mean, _ = mean_band(values)
-                draw_method(axis, mean.index, mean, method)
-            rate_axis(axis, means["positive_rate"])
-            axis.set_ylim(-0.02, 1.02)  # the four averages on one scale
-            panel_title(axis, classifier, families, f"{average} @ 0.5")
-            axis.set_ylabel("F1 at threshold 0.5", fontsize=7)
-    for axis in axes[-1]:
-        axis.set_xlabel("positive rate")
-    save(figure, paths)
+            if chosen.empty:
+                continue
+            mean, (low, high) = mean_band(chosen)
+            colour, dashes = AVERAGE_STYLES.get(average, ("grey", (None, None)))
+            name = "f1 (positive class)" if average == "f1" else average
+            (line,) = axis.plot(mean.index, mean, color=colour, lw=1.2, label=name)
+            if dashes[0] is not None:
+                line.set_dashes(dashes)
+            axis.fill_between(mean.index, low, high, color=colour, alpha=0.15, lw=0)
+        rate_axis(axis, next(iter(means_by_average.values()))["positive_rate"])
+        axis.set_ylim(-0.02, 1.02)
+        axis.set_title(f"{classifier}, baseline", fontsize=TEXT)
+        axis.set_ylabel("F1 at threshold 0.5", fontsize=TEXT)
+        axis.set_xlabel("positive rate", fontsize=TEXT)
+    save(
+        figure,
+        paths,
+        "The four F1 averages of each baseline against the positive rate (every "
+        "method's values: summary.csv)",
+    )
 
 
-def curve_panels(curves, paths, xlabel, ylabel, reference):
-    """One panel per positive rate (rows) and classifier (columns), the mean curve of
-    each method in it. ``curves`` maps ``(rate, classifier, method)`` to ``(x, ys)``;
-    ``reference`` is ``(label, y(x, rate))``, the dotted line drawn in each panel."""
-    rates = sorted({key[0] for key in curves})
-    methods_by_classifier = {}
-    for _, classifier, method in curves:
-        methods_by_classifier.setdefault(classifier, set()).add(method)
-    columns = panel_columns(methods_by_classifier)
-    figure, axes = panel_grid(len(rates), len(columns))
-    name, line = reference
+# what a curve panel shows beside the baseline: the tutorial's handling methods and
+# one of each other model family (every method's numbers are in the tables)
+HEADLINE = (
+    "class_weight",
+    "random_undersample",
+    "smote",
+    "focal_loss",
+    "undersample_ensemble",
+    "balanced_random_forest",
+)
+
+
+def headline_methods(methods):
+    """The baseline and at most ``MAX_LINES`` of ``methods``: those of ``HEADLINE``
+    that ran, else the first in registry order."""
+    chosen = [m for m in HEADLINE if m in methods] or method_groups(methods)[0]
+    return [*(["baseline"] if "baseline" in methods else []), *chosen[:MAX_LINES]]
+
+
+def curve_figure(keys, ylabel):
+    """The panels of curves keyed ``(rate, classifier, method)``: one per rate
+    (rows) and classifier (columns), the first column labelled ``ylabel``. Returns
+    the figure, its axes and ``(axis, rate, classifier, shown methods)`` per panel
+    (``headline_methods``)."""
+    rates = sorted({key[0] for key in keys})
+    methods_of = {}
+    for _, classifier, method in keys:
+        methods_of.setdefault(classifier, set()).add(method)
+    shown = {c: headline_methods(m) for c, m in sorted(methods_of.items())}
+    figure, axes = panel_grid(len(rates), len(shown))
+    panels = []
     for row, rate in enumerate(rates):
-        for column, (classifier, families, methods) in enumerate(columns):
+        for column, (classifier, methods) in enumerate(shown.items()):
             axis = axes[row, column]
-            for method in methods:
-                if (rate, classifier, method) in curves:
-                    x, ys = curves[rate, classifier, method]
-                    draw_method(axis, x, np.mean(ys, axis=0), method)
-            axis.plot([0, 1], line(np.array([0, 1]), rate), **REFERENCE, label=name)
-            panel_title(axis, classifier, families, f"rate {rate:g}")
-            axis.set_ylabel(ylabel, fontsize=7)
-            axis.set_xlim(0, 1)
-            axis.set_ylim(0, 1.02)
+            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=TEXT)
+            if column == 0:
+                axis.set_ylabel(ylabel, fontsize=TEXT)
+            panels.append((axis, rate, classifier, methods))
+    return figure, axes, panels
+
+
+def curve_panels(curves, paths, xlabel, ylabel, reference, title):
+    """One panel per positive rate (rows) and classifier (columns), the mean curve of
+    the baseline and of the headline methods in it (``headline_methods``).
+    ``curves`` maps ``(rate, classifier, method)`` to ``(x, ys)``; ``reference`` is
+    ``(label, y(x, rate))``, the dotted line drawn in each panel."""
+    figure, axes, panels = curve_figure(curves, ylabel)
+    name, line = reference
+    for axis, rate, classifier, methods in panels:
+        for method in methods:
+            if (rate, classifier, method) in curves:
+                x, ys = curves[rate, classifier, method]
+                draw_method(axis, x, np.mean(ys, axis=0), method)
+        axis.plot([0, 1], line(np.array([0, 1]), rate), **REFERENCE, label=name)
+        axis.set_xlim(0, 1)
+        axis.set_ylim(0, 1.02)
     for axis in axes[-1]:
-        axis.set_xlabel(xlabel)
-    save(figure, paths)
+        axis.set_xlabel(xlabel, fontsize=TEXT)
+    save(figure, paths, title)
+
+
+LOGIT_LIMITS = (1e-3, 1 - 1e-3)  # the reliability axes: 1 in 1,000 to 999 in 1,000
+
+
+def reliability(diagrams, paths, title):
+    """Reliability diagrams on log-odds axes, so that the bins of a rare class are
+    not squeezed into a corner: one panel per rate and classifier, the baseline and
+    the headline methods (``headline_methods``), the diagonal, and the fewest
+    positives any shown bin holds (how much an observed rate rests on). ``diagrams``
+    maps ``(rate, classifier, method)`` to ``(mean predicted, observed, positives)``
+    per bin; a bin without positives is drawn at the axis's floor."""
+    figure, axes, panels = curve_figure(diagrams, "observed positive rate")
+    low, high = LOGIT_LIMITS
+    ticks = [0.001, 0.01, 0.1, 0.5, 0.9, 0.99]
+    for axis, rate, classifier, methods in panels:
+        fewest = []
+        for method in methods:
+            if (rate, classifier, method) not in diagrams:
+                continue
+            predicted, observed, positives = diagrams[rate, classifier, method]
+            axis.plot(
+                np.clip(predicted, low, high),
+                np.clip(observed, low, high),
+                color=method_style(method)[0],
+                lw=1.0,
+                marker="o",
+                markersize=2.5,
+                label=method_label(method),
+            )
+            fewest.append(int(np.min(positives)))
+        axis.plot([low, high], [low, high], **REFERENCE, label="calibrated")
+        axis.set_xscale("logit")
+        axis.set_yscale("logit")
+        axis.set_xlim(low, high)
+        axis.set_ylim(low, high)
+        axis.minorticks_off()
+        axis.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=TEXT)
+        axis.set_yticks(ticks, [f"{t:g}" for t in ticks], fontsize=TEXT)
+        if fewest:
+            axis.text(
+                0.03,
+                0.97,
+                f"fewest positives\nin a bin: {min(fewest)}",
+                ha="left",
+                va="top",
+                fontsize=TEXT,
+                transform=axis.transAxes,
+            )
+    for axis in axes[-1]:
+        axis.set_xlabel("predicted (bin mean)", fontsize=TEXT)
+    save(figure, paths, title)
 
 
 def mean_ranks(table, paths, alpha):
@@ -425,7 +572,7 @@ def mean_ranks(table, paths, alpha):
     figure, axes = plt.subplots(
         len(classifiers),
         len(metrics),
-        figsize=(2 * COLUMN_WIDTH, 0.15 * sum(heights) + 0.9),
+        figsize=(PAGE_WIDTH, 0.17 * sum(heights) + 0.9),
         squeeze=False,
         gridspec_kw={"height_ratios": heights},
     )
@@ -438,9 +585,9 @@ def mean_ranks(table, paths, alpha):
             axis.set_axis_off()
             continue
         _rank_panel(axis, rows, methods_of[classifier], alpha)
-        axis.set_yticklabels(methods_of[classifier] if j == 0 else [], fontsize=6)
+        axis.set_yticklabels(methods_of[classifier] if j == 0 else [], fontsize=TEXT)
         axis.set_ylabel("")
-        axis.set_title(f"{classifier}: {metric}", fontsize=6.5)
+        axis.set_title(f"{classifier}: {metric}", fontsize=TEXT)
     save(
         figure,
         paths,
@@ -450,7 +597,7 @@ def mean_ranks(table, paths, alpha):
     )
 
 
-BLANK = {"fontsize": 5, "color": "grey"}  # what a method without a rank shows
+BLANK = {"fontsize": TEXT, "color": "grey"}  # what a method without a rank shows
 
 
 def _rank_panel(axis, rows, methods, alpha):
@@ -467,7 +614,7 @@ def _rank_panel(axis, rows, methods, alpha):
         ax=axis,
         annot=True,
         fmt=".1f",
-        annot_kws={"fontsize": 5.5},
+        annot_kws={"fontsize": TEXT},
         cmap="viridis",
         vmin=1,
         vmax=len(methods),
@@ -492,7 +639,7 @@ def _rank_panel(axis, rows, methods, alpha):
                 (column, methods.index(method)), 1, 1, fill=False, ec="red", lw=1.0
             )
             axis.add_patch(outline)
-    axis.set_xticklabels(ticks, fontsize=5.5, rotation=0)
+    axis.set_xticklabels(ticks, fontsize=TEXT, rotation=0)
     axis.set_xlabel("")
     axis.tick_params(length=0)
 

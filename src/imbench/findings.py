@@ -166,6 +166,7 @@ def question_1(sweep, answers, sensitivity):
     lines = ["## 1. At what imbalance ratio does handling stop mattering?", ""]
     if answers.empty:
         return [*lines, NOTHING, ""]
+    lines += [handling_advice(sweep), ""]
     settled = answers.dropna(subset=["stops_at"])
     lines.append(
         f"Of {len(answers)} metric and classifier pairs, every handling method is "
@@ -208,8 +209,98 @@ def question_1(sweep, answers, sensitivity):
     return [*lines, ""]
 
 
-def question_2(costs, ratio):
-    """Which threshold is cheapest at the shown cost ratio, for the baselines."""
+EXERCISE_METHODS = ("class_weight", "smote")  # the tutorial's handling methods
+TUNING = "threshold_f1"  # moving the threshold instead of rebalancing
+
+
+def at_default(metric):
+    """Whether a sweep metric is a decision at threshold 0.5 (``... @ default``),
+    which moving the threshold changes as much as rebalancing does."""
+    return metric.endswith("@ default")
+
+
+def verdict_counts(cells):
+    """``better in x, worse in y of n`` over cells' verdicts (identical and
+    degenerate left out)."""
+    better, worse, n = counted(cells)
+    return f"better in {better}, worse in {worse} of {n}"
+
+
+def counted(cells, verdicts=("better", "worse")):
+    """How many of ``cells`` have each of ``verdicts``, and how many are evidence
+    (identical and degenerate left out)."""
+    evidence = cells["verdict"][~cells["verdict"].isin(["identical", "degenerate"])]
+    return (*((evidence == v).sum() for v in verdicts), len(evidence))
+
+
+def handling_advice(sweep):
+    """Question 1's answer: whether to rebalance at the imbalanced rates
+    (``IMBALANCED_RATE``), from how class weights and SMOTE fared against the
+    baseline on the metrics that do not hang on threshold 0.5 (ranking,
+    probabilities, F1 at the tuned threshold), where their gains at 0.5 come from
+    (what moving the threshold instead gives), and how they fare above."""
+    methods = [m for m in EXERCISE_METHODS if m in set(sweep["method"])]
+    if not methods:
+        return "The exercise's methods (class weights, SMOTE) did not run."
+    decision = sweep["metric"].map(at_default).to_numpy(bool)
+    low = (sweep["positive_rate"] <= IMBALANCED_RATE).to_numpy()
+    exercise = sweep["method"].isin(methods).to_numpy()
+    names = " and ".join(methods)
+    limit = rate(IMBALANCED_RATE)
+    better, worse, equivalent, n = counted(
+        sweep[low & exercise & ~decision], ("better", "worse", "equivalent")
+    )
+    per_method = ", ".join(
+        f"{m} {counted(sweep[low & ~decision & (sweep['method'] == m).to_numpy()])[1]}"
+        for m in methods
+    )
+    if n == 0:
+        said = f"No cell at rates up to {limit} compares {names} with the baseline"
+    elif better == 0 and 2 * (worse + equivalent) < n:
+        said = (
+            f"At rates up to {limit} the evidence cannot tell whether to rebalance: "
+            f"{names} were never practically better than the baseline there, but "
+            f"only {worse + equivalent} of {n} cells are decided ({worse} worse)"
+        )
+    elif better == 0:
+        said = (
+            f"At rates up to {limit}, do not rebalance to rank, to calibrate or for F1 "
+            f"at a tuned threshold: {names} were never practically better than the "
+            f"baseline there (worse in {worse} of {n} cells: {per_method})"
+        )
+    else:
+        said = (
+            f"At rates up to {limit}, {names} were practically better than the "
+            f"baseline in {better} of {n} cells on ranking, probabilities or tuned F1 "
+            f"and worse in {worse} ({per_method})"
+        )
+    at_05 = sweep[low & exercise & decision]
+    tuning = sweep[low & decision & (sweep["method"] == TUNING).to_numpy()]
+    if len(at_05):
+        metrics = ", ".join(sorted(at_05["metric"].unique()))
+        gained, _, of = counted(at_05)
+        said += f"; at threshold 0.5 ({metrics}) they were better in {gained} of {of}"
+        if len(tuning):
+            moved, _, of = counted(tuning)
+            said += (
+                f", and moving the threshold instead ({TUNING}, no resampling) in "
+                f"{moved} of {of}"
+            )
+    above = sweep[~low & exercise]
+    if len(above):
+        equivalent, better, worse, n = counted(above, ("equivalent", "better", "worse"))
+        said += (
+            f". Above {limit} they were practically equivalent to the baseline in "
+            f"{equivalent} of {n} cells (better in {better}, worse in {worse})"
+        )
+    return f"**Answer.** {said} (`ratio_sweep.csv`)."
+
+
+def question_2(costs, recalibrated, ratio, level):
+    """Which threshold to use at the shown cost ratio, per classifier (its
+    baseline): the Bayes threshold where it is non-inferior to the tuned one at
+    every rate (``non_inferiority``), else the tuned threshold; what 0.5 costs in
+    excess, and what the trivial constant prediction costs."""
     lines = [
         f"## 2. Which threshold minimises cost when a false negative costs {ratio:g}x "
         "a false positive?",
@@ -220,6 +311,7 @@ def question_2(costs, ratio):
     chosen = costs[(costs["cost_ratio"] == ratio) & (costs["method"] == "baseline")]
     if chosen.empty:
         return [*lines, "The baseline did not run.", ""]
+    lines += [threshold_advice(chosen, ratio, level), ""]
     candidates = {"0.5": "at_0.5", "Bayes": "at_bayes", "tuned": "at_tuned"}
     cheapest = chosen[list(candidates.values())].idxmin(axis=1, skipna=True)
     names = {column: name for name, column in candidates.items()}
@@ -244,11 +336,63 @@ def question_2(costs, ratio):
             "at tuned": ("at_tuned", number),
             "tuned threshold": ("tuned_threshold", number),
             "oracle": ("oracle (test-fold bound)", number),
+            "constant": ("constant", number),
         },
     ).assign(**{"Bayes vs tuned": chosen.apply(verdict_text, axis=1)})
     lines.append(markdown_table(table, "`cost_threshold.csv`"))
+    lines += [calibration_note(recalibrated), ""]
     lines.append("Figure: `figures/cost_threshold.png`.")
     return [*lines, ""]
+
+
+def threshold_advice(chosen, ratio, level):
+    """Question 2's answer in one sentence: per classifier, the threshold to use
+    (the Bayes threshold where it is non-inferior to the tuned one at every rate,
+    else the tuned one, with its range), what 0.5 costs beside the cheaper of the
+    two, and the constant prediction's cost at the lowest rate against the best
+    baseline's."""
+    advice = []
+    for classifier, rows in chosen.groupby("classifier"):
+        judged = [non_inferiority(row, level) for _, row in rows.iterrows()]
+        if all(j == "non-inferior" for j in judged):
+            advice.append(f"{classifier}: the Bayes threshold")
+        else:
+            advice.append(
+                f"{classifier}: the tuned threshold ({spread(rows['tuned_threshold'])})"
+            )
+    best = chosen[["at_bayes", "at_tuned"]].min(axis=1)
+    lowest = chosen[chosen["positive_rate"] == chosen["positive_rate"].min()]
+    return (
+        f"**Answer.** At a false negative costing {ratio:g}x a false positive, use "
+        f"{'; '.join(advice)} (the Bayes threshold 1/(1+{ratio:g}) where it was "
+        "non-inferior to the tuned one at every rate, P(costlier by more than the "
+        f"ROPE) < {probability_text(1 - level)}; else the threshold tuned on "
+        "training data, whose range over the rates is given). Threshold 0.5 was the "
+        "cheapest in "
+        f"{int((chosen['at_0.5'] <= best).sum())} of {len(chosen)} cells and cost up "
+        f"to {number(chosen['at_0.5_vs_best'].max(), 2)}x the cheaper of the two. At "
+        "rate "
+        f"{rate(lowest['positive_rate'].iloc[0])} the cheaper constant prediction "
+        f"costs {number(lowest['constant'].min())} per sample against the best "
+        f"baseline's {number(best[lowest.index].min())} (`cost_threshold.csv`)."
+    )
+
+
+def calibration_note(recalibrated):
+    """What the Bayes threshold assumes (calibrated probabilities), and how far
+    each baseline is from it: its calibration slopes over the rates."""
+    if recalibrated.empty:
+        return "The recalibration arm has no results."
+    baselines = recalibrated[recalibrated["method"] == "baseline"]
+    slopes = baselines.groupby("classifier")["calibration_slope"].agg(spread)
+    return (
+        "The Bayes threshold is cost-optimal for calibrated probabilities. The "
+        "baselines' calibration slopes over the rates (1: calibrated; below 1: "
+        "overconfident, too extreme; above 1: too modest) are "
+        + ", ".join(f"{c} {s}" for c, s in slopes.items())
+        + "; where a slope is far from 1, the tuned threshold is the one to trust "
+        "(`recalibration.csv`)."
+    )
 
 
 def question_3(ensembles):
@@ -261,6 +405,7 @@ def question_3(ensembles):
         return [*lines, "The undersampling ensemble did not run.", ""]
     if ensembles.empty:
         return [*lines, NOTHING, ""]
+    lines += [ensemble_answer(ensembles), ""]
     first = ensembles[ensembles["metric"] == ensembles["metric"].iloc[0]]
     for against, rows in first.groupby("against", sort=False):
         counts = rows["verdict"].value_counts()
@@ -287,12 +432,79 @@ def question_3(ensembles):
     return [*lines, ""]
 
 
-def question_4(gaps):
+def f1_answer(pattern):
+    """Question 4's answer: how micro F1's lead over the positive class's F1 moves
+    from the highest rate to the lowest, with macro and weighted F1 beside it."""
+    high, low = pattern.iloc[-1], pattern.iloc[0]
+
+    def at(row):
+        return (
+            f"at rate {rate(row['positive_rate'])} positive-class F1 "
+            f"{number(row['f1'])}, macro {number(row['f1_macro'])}, weighted "
+            f"{number(row['f1_weighted'])}, micro {number(row['f1_micro'])}"
+        )
+
+    trend = "grows" if low["micro_lead"] > high["micro_lead"] else "does not grow"
+    return (
+        f"**Answer.** The rarer the positive class, the further the averages part: "
+        f"micro F1's lead over positive-class F1 {trend} from "
+        f"{number(high['micro_lead'])} to {number(low['micro_lead'])} (medians over "
+        f"{instances(pattern['cells'])} cells per rate: {at(high)}; "
+        f"{at(low)}; `f1_by_rate.csv`). Report positive-class F1 at a stated "
+        "threshold, or macro F1 when both classes matter; never micro or weighted F1 "
+        "alone under imbalance."
+    )
+
+
+def yes_or_no(verdicts):
+    """``yes`` when the ensemble is practically better in at least half of the
+    decided cells and worse in none, ``no`` when it is better in none, ``mixed``
+    otherwise, and ``cannot tell`` when no cell is decided."""
+    decided = verdicts[verdicts.isin(["better", "equivalent", "worse"])]
+    better, worse = (decided == "better").sum(), (decided == "worse").sum()
+    if decided.empty:
+        return "cannot tell"
+    if better == 0:
+        return "no"
+    return "yes" if worse == 0 and 2 * better >= len(decided) else "mixed"
+
+
+def ensemble_answer(ensembles):
+    """Question 3's answer: per reference (one full-data model, one undersample)
+    and metric, whether the full ensemble beats it (``yes_or_no``), in how many
+    cells and by how much (the range of its mean gains)."""
+    said = []
+    for against, rows in ensembles.groupby("against", sort=False):
+        per_metric = [
+            f"{metric} {yes_or_no(cells['verdict'])} ({verdict_counts(cells)} cells, "
+            f"gains {spread_signed(cells['gain'])})"
+            for metric, cells in rows.groupby("metric", sort=False)
+        ]
+        said.append(f"against one {against} model: {'; '.join(per_metric)}")
+    return (
+        "**Answer.** Does the undersampling ensemble beat one model? "
+        + ". ".join(s[0].upper() + s[1:] for s in said)
+        + " (`ensembles.csv`; gains in each metric's ROPE unit, `gain_unit`)."
+    )
+
+
+def spread_signed(values):
+    """The range of gains with their signs: ``+0.010`` or ``-0.040 to +0.020``."""
+    values = pd.Series(values, dtype=float).dropna()
+    if values.empty:
+        return "n/a"
+    low, high = f"{values.min():+.3f}", f"{values.max():+.3f}"
+    return low if low == high else f"{low} to {high}"
+
+
+def question_4(gaps, pattern):
     """How far the F1 averages lie apart, and which to report."""
     lines = ["## 4. How do macro, weighted and micro F1 differ, and which to report?"]
     lines.append("")
     if gaps.empty:
         return [*lines, NOTHING, ""]
+    if not pattern.empty:
+        lines += [f1_answer(pattern), ""]
     top = gaps.iloc[0]
     lines.append(
         f"They differ most for {top['classifier']} with {top['method']} at rate "
@@ -346,21 +558,30 @@ def elor_claim(sweep, f1_rule):
     )
 
 
-def goorbergh_claim(sweep):
+def goorbergh_claim(sweep, recalibrated):
     """van den Goorbergh et al. 2022: resampling worsens logistic regression's
-    calibration and does not raise its ROC-AUC."""
-    resampled = sweep[
-        (sweep["classifier"] == "logistic_regression")
-        & sweep["method"].isin(RESAMPLING)
-        & (sweep["positive_rate"] < 0.5)  # at balance resampling changes nothing
+    calibration and does not raise its ROC-AUC. Calibration is judged by the Brier
+    score of the probabilities as trained (worse supports it, equivalent or better
+    refutes it); the recalibration arm says how much of the harm is the prior shift:
+    the cells still worse after prior correction to the true rate, and the
+    calibration slope, which that correction cannot change."""
+    if recalibrated.empty:
+        return "cannot tell", "the recalibration arm has no results"
+    chosen = recalibrated[
+        (recalibrated["classifier"] == "logistic_regression")
+        & (recalibrated["positive_rate"] < 0.5)  # at balance nothing is resampled
     ]
-    brier = tally(
-        resampled[resampled["metric"] == "brier"]["verdict"],
-        {"worse"},
-        {"equivalent", "better"},
-    )
+    resampled = chosen[chosen["method"].isin(RESAMPLING)]
+    as_trained = resampled[resampled["probabilities"] == "as trained"]
+    corrected = resampled[resampled["probabilities"] == "prior-corrected"]
+    brier = tally(as_trained["brier_verdict"], {"worse"}, {"equivalent", "better"})
     auc = tally(
-        resampled[resampled["metric"] == "roc_auc"]["verdict"],
+        sweep[
+            (sweep["classifier"] == "logistic_regression")
+            & sweep["method"].isin(RESAMPLING)
+            & (sweep["positive_rate"] < 0.5)
+            & (sweep["metric"] == "roc_auc")
+        ]["verdict"],
         {"equivalent", "worse"},
         {"better"},
     )
@@ -372,10 +593,28 @@ def goorbergh_claim(sweep):
         if parts == ("agrees", "agrees")
         else "cannot tell"
     )
+    still = corrected["brier_verdict"].value_counts()
+    baseline = chosen[chosen["method"] == "baseline"]["calibration_slope"]
     return verdict, (
         f"logistic regression with {', '.join(RESAMPLING)} below rate 0.5: Brier "
-        f"worse, {brier[1]}; ROC-AUC not better, {auc[1]} (`ratio_sweep.csv`)"
+        f"as trained worse, {brier[1]}; ROC-AUC not better, {auc[1]}; after prior "
+        f"correction to the true rate {still.get('worse', 0)} of {len(corrected)} "
+        "cells are still practically worse (miscalibration beyond the prior shift) "
+        f"and {still.get('equivalent', 0) + still.get('better', 0)} equivalent or "
+        "better; calibration slope, which the correction leaves as it is, "
+        f"{spread(resampled['calibration_slope'])} against the baseline's "
+        f"{spread(baseline)} (`recalibration.csv`, `ratio_sweep.csv`)"
     )
+
+
+def spread(values):
+    """The range of ``values`` as findings print it: ``0.91`` or ``0.85-1.02``; NaN
+    left out."""
+    values = pd.Series(values, dtype=float).dropna()
+    if values.empty:
+        return "n/a"
+    low, high = number(values.min(), 2), number(values.max(), 2)
+    return low if low == high else f"{low}-{high}"
 
 
 def non_inferiority(row, level):
@@ -451,7 +690,7 @@ def saito_claim(sweep):
     )
 
 
-def published_claims(sweep, costs, ratio, f1_rule, level):
+def published_claims(sweep, costs, recalibrated, ratio, f1_rule, level):
     """The claims table: what this run's evidence says about each."""
     if sweep.empty or costs.empty:
         return ["## Published claims", "", NOTHING, ""]
@@ -464,7 +703,7 @@ def published_claims(sweep, costs, ratio, f1_rule, level):
         (
             "van den Goorbergh et al. 2022: resampling worsens calibration and gives "
             "no AUC gain for logistic regression",
-            goorbergh_claim(sweep),
+            goorbergh_claim(sweep, recalibrated),
         ),
         (
             "Elkan 2001: 1/(1+r) is the cost-optimal threshold for calibrated "
@@ -499,6 +738,8 @@ def findings(
     costs,
     ensembles,
     gaps,
+    pattern,
+    recalibrated,
     ratio,
     f1_rule,
     level,
@@ -517,9 +758,9 @@ def findings(
         "else undecided.",
         "",
         *question_1(sweep, answers, sensitivity),
-        *question_2(costs, ratio),
+        *question_2(costs, recalibrated, ratio, level),
         *question_3(ensembles),
-        *question_4(gaps),
-        *published_claims(sweep, costs, ratio, f1_rule, level),
+        *question_4(gaps, pattern),
+        *published_claims(sweep, costs, recalibrated, ratio, f1_rule, level),
     ]
     return "\n".join(lines).rstrip() + "\n"

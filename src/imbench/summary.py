@@ -165,3 +165,12 @@ def f1_gaps(scored, rule="default"):
     return wide.sort_values(
         ["gap", *keys], ascending=[False, *[True] * len(keys)], ignore_index=True
     )
+
+
+def f1_pattern(gaps):
+    """How the F1 averages move with the positive rate: per rate, the median of
+    each average and of micro F1's lead over the positive class's F1 over the cells
+    of ``f1_gaps``, and their number."""
+    table = gaps.assign(micro_lead=gaps["f1_micro"] - gaps["f1"])
+    medians = table.groupby("positive_rate")[[*F1_AVERAGES, "micro_lead"]].median()
+    return medians.assign(cells=table.groupby("positive_rate").size()).reset_index()

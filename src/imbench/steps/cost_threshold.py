@@ -41,7 +41,8 @@ def run(input, output, params, threads=1):
         }
         folds = with_tuned_thresholds(record.folds, cell["thresholds"], ratios)
         rows += instance_costs(test, folds, ratios, instance | key)
-        curves.append(fold_cost_curves(test, shown, key))
+        if cell["method"] == "baseline":  # the figure shows the baselines
+            curves.append(fold_cost_curves(test, shown, key))
         tuned_shown += [
             {**key, "threshold": fold["tuned"].get(shown)} for fold in folds
         ]
@@ -52,9 +53,11 @@ def run(input, output, params, threads=1):
         .groupby(["positive_rate", "classifier", "method"])["threshold"]
         .mean()
     )
+    shown_rows = summary[summary["cost_ratio"] == shown]
     figures.cost_curves(
         pd.concat(curves, ignore_index=True),
         tuned_at,
+        shown_rows.groupby("positive_rate")["constant"].first(),
         shown,
         output["figure_cost_threshold"],
     )

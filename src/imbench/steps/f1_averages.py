@@ -3,7 +3,7 @@ against the positive rate, and where they differ most."""
 
 from imbench import figures
 from imbench.names import F1_AVERAGES
-from imbench.summary import f1_gaps
+from imbench.summary import f1_gaps, f1_pattern
 from imbench.tables import (
     instance_means,
     load_metrics,
@@ -25,6 +25,6 @@ def run(input, output, params, threads=1):
         },
         output["figure_f1_averages"],
     )
-    write_tables(
-        f1_gaps(scored_rows(metrics)).head(LARGEST_GAPS), output["table_f1_averages"]
-    )
+    gaps = f1_gaps(scored_rows(metrics))
+    write_tables(gaps.head(LARGEST_GAPS), output["table_f1_averages"])
+    write_tables(f1_pattern(gaps), output["table_f1_by_rate"])

@@ -9,8 +9,8 @@ from imbench.tables import read_result_table
 
 def run(input, output, params, threads=1):
     """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``ratio_sweep_rope``,
-    ``cost_threshold``,
-    ``f1_averages`` and (when it ran) ``ensembles`` tables; ``params``:
+    ``cost_threshold``, ``f1_averages``, ``f1_by_rate``, ``recalibration`` and (when
+    it ran) ``ensembles`` tables; ``params``:
     ``shown_cost_ratio``, ``f1_rule``, ``equivalence`` (``stats.Equivalence``) and
     ``config_hash``."""
     text = findings(
@@ -22,6 +22,8 @@ def run(input, output, params, threads=1):
         if input.get("ensembles")
         else None,
         gaps=read_result_table(input["f1_averages"]),
+        pattern=read_result_table(input["f1_by_rate"]),
+        recalibrated=read_result_table(input["recalibration"]),
         ratio=params["shown_cost_ratio"],
         f1_rule=params["f1_rule"],
         level=Equivalence(**params["equivalence"]).probability,
