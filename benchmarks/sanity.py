@@ -1,6 +1,8 @@
 """Sanity check: each classifier's baseline, as imbench fits it, against a plain
 scikit-learn fit of the same model, on the default synthetic data at a 5% positive
-rate. A baseline that is barely trained shows at once.
+rate: ROC-AUC, and the Brier score and calibration slope of the out-of-fold
+probabilities. A baseline that is barely trained, or trained to overconfident
+probabilities, shows at once.
 
     .venv/bin/python benchmarks/sanity.py        # writes docs/sanity.md (about 35 s)
 """
@@ -9,19 +11,20 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from imbench.calibration import calibration_line
 from imbench.classifiers import CLASSIFIERS
 from imbench.methods import METHODS
+from imbench.metrics import probability_metrics
 from imbench.sources.synthetic import generate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,12 +64,16 @@ def references(params):
     }
 
 
-def roc_auc(model, data):
-    """Mean ROC-AUC over the generator seeds of stratified k-fold CV."""
+def scores(model, data):
+    """ROC-AUC, Brier score and calibration slope of the out-of-fold probabilities
+    of stratified k-fold CV, each the mean over the generator seeds."""
     cv = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
-    return np.mean(
-        [cross_val_score(model, X, y, cv=cv, scoring="roc_auc").mean() for X, y in data]
-    )
+    rows = []
+    for X, y in data:
+        proba = cross_val_predict(model, X, y, cv=cv, method="predict_proba")[:, 1]
+        row = probability_metrics(y, proba, ["roc_auc", "brier"])
+        rows.append({**row, "slope": calibration_line(y, proba)[1]})
+    return pd.DataFrame(rows).mean()
 
 
 def main():
@@ -83,16 +90,21 @@ def main():
     warnings.simplefilter("ignore", ConvergenceWarning)
     for name, entry in CLASSIFIERS.items():
         baseline = METHODS["baseline"].build(entry, params[name], seed=0)
-        ours = roc_auc(baseline, data)
+        ours = scores(baseline, data)
         for label, model in references(params)[name]:
+            theirs = scores(model, data)
             rows.append(
                 {
                     "classifier": name,
                     "parameters": ", ".join(f"{k}={v}" for k, v in params[name].items())
                     or "defaults",
-                    "imbench baseline ROC-AUC": round(ours, 3),
+                    "imbench ROC-AUC": round(ours["roc_auc"], 3),
+                    "Brier": round(ours["brier"], 4),
+                    "calibration slope": round(ours["slope"], 2),
                     "scikit-learn model": label,
-                    "its ROC-AUC": round(roc_auc(model, data), 3),
+                    "its ROC-AUC": round(theirs["roc_auc"], 3),
+                    "its Brier": round(theirs["brier"], 4),
+                    "its slope": round(theirs["slope"], 2),
                 }
             )
     table = pd.DataFrame(rows).to_markdown(index=False)
@@ -102,11 +114,14 @@ def main():
         "Made by `.venv/bin/python benchmarks/sanity.py` on "
         f"{time.strftime('%Y-%m-%d')}: the default config's synthetic data at a "
         f"positive rate of {RATE:g} "
-        f"({len(SEEDS)} generator seeds, stratified {FOLDS}-fold, mean ROC-AUC), each "
-        "classifier's baseline as imbench fits it next to scikit-learn's model with "
-        "the same parameters. An untrained baseline would show here at once; the "
-        "last row is the trap `config/config.yaml` fell into before: early stopping "
-        "scored on accuracy, which sits at the majority rate from the first epoch.\n\n"
+        f"({len(SEEDS)} generator seeds, stratified {FOLDS}-fold; ROC-AUC, and the "
+        "Brier score and calibration slope of the out-of-fold probabilities, each "
+        "the mean over seeds), each classifier's baseline as imbench fits it next to "
+        "scikit-learn's model with the same parameters. An untrained baseline would "
+        "show here at once, and an overconfident one as a slope well below its "
+        "reference's (1 is calibrated). The last row is the trap "
+        "`config/config.yaml` fell into before: early stopping scored on accuracy, "
+        "which sits at the majority rate from the first epoch.\n\n"
         f"{table}\n"
     )
 

@@ -131,3 +131,40 @@ def test_the_four_f1_averages_share_a_panel_per_classifier(drawn):
     for axis in panels:
         labels = axis.get_legend_handles_labels()[1]
         assert labels == ["f1 (positive class)", "f1_macro", "f1_weighted", "f1_micro"]
+
+
+def test_the_ensemble_figure_sets_the_full_ensemble_against_one_model_by_rate(drawn):
+    curves = pd.DataFrame(
+        [
+            {
+                "classifier": "lr",
+                "positive_rate": r,
+                "dataset": f"d{r}-{i}",
+                "members": k,
+                "average_precision": 0.1 * k + r,
+            }
+            for r in (0.01, 0.5)
+            for i in range(3)
+            for k in (1, 2, 3)
+        ]
+    )
+    references = pd.DataFrame(
+        [
+            {"classifier": "lr", "method": m, "positive_rate": r, "value": v + r}
+            for r in (0.01, 0.5)
+            for m, v in (("baseline", 0.2), ("random_undersample", 0.1))
+        ]
+    )
+    panels = [("average_precision", "none")]
+    figures.ensembles(curves, {"average_precision": references}, panels, [])
+    ((figure, title),) = drawn
+    (axis,) = figure.axes
+    labels = axis.get_legend_handles_labels()[1]
+    assert labels == [
+        "ensemble of 3",
+        "baseline (one model)",
+        "random_undersample (one model)",
+    ]
+    ensemble = axis.lines[0]
+    np.testing.assert_allclose(ensemble.get_ydata(), [0.31, 0.8])  # 3 members only
+    assert "ensemble_sizes.csv" in title

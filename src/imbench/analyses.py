@@ -124,6 +124,7 @@ CATALOGUE = (
         inputs=METRICS_AND_PREDICTIONS,
         figures=("ensembles",),
         tables=("ensembles",),
+        data=("ensemble_sizes",),
         params=("equivalence",),
     ),
     Analysis(

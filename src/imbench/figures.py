@@ -351,45 +351,65 @@ def cost_curves(curves, tuned_at, constant, ratio, paths):
     )
 
 
-def ensemble_sizes(curves, references, panels, paths):
-    """Question 3: each panel metric of the ensemble of the first k members against k,
-    one row per classifier and metric, one column per rate, with one model of each
-    reference method as a dashed line.
+def ensembles(curves, references, panels, paths):
+    """Question 3: the full undersampling ensemble against one model on all the
+    data (the baseline) and one undersampled model, each panel metric against the
+    positive rate, one row per metric and one column per classifier (mean and 95%
+    band over instances).
 
-    ``references`` maps a panel metric to the instance means of its rows."""
-    rates = sorted(curves["positive_rate"].unique())
-    classifiers = sorted(curves["classifier"].unique())
-    figure, axes = panel_grid(len(panels) * len(classifiers), len(rates))
-    rows = [(c, panel) for c in classifiers for panel in panels]
-    for index, (classifier, (metric, rule)) in enumerate(rows):
-        for column, rate in enumerate(rates):
-            axis = axes[index, column]
-            chosen = curves[
-                (curves["positive_rate"] == rate) & (curves["classifier"] == classifier)
+    ``curves`` holds the ensemble's metrics by size per fold and dataset
+    (``curves.ensemble_curves``); ``references`` maps a panel metric to the
+    instance means of its rows."""
+    size = curves["members"].max()
+    full = curves[curves["members"] == size]
+    classifiers = sorted(full["classifier"].unique())
+    figure, axes = panel_grid(len(panels), len(classifiers))
+    for (row, (metric, rule)), (column, classifier) in itertools.product(
+        enumerate(panels), enumerate(classifiers)
+    ):
+        axis = axes[row, column]
+        ensemble = (
+            full[full["classifier"] == classifier]
+            .groupby(["positive_rate", "dataset"], as_index=False)[metric]
+            .mean()
+            .rename(columns={metric: "value"})
+        )
+        lines = [("undersample_ensemble", f"ensemble of {size}", ensemble)]
+        means = references[metric]
+        for name in ("baseline", "random_undersample"):
+            chosen = means[
+                (means["classifier"] == classifier) & (means["method"] == name)
             ]
-            line = chosen.groupby("members")[metric].mean()
-            draw_method(axis, line.index, line, "undersample_ensemble")
-            means = references[metric]
-            for name in ("baseline", "random_undersample"):
-                reference = means[
-                    (means["positive_rate"] == rate)
-                    & (means["classifier"] == classifier)
-                    & (means["method"] == name)
-                ]
-                if len(reference):
-                    axis.axhline(
-                        reference["value"].mean(),
-                        color=REFERENCE_COLOURS[name],
-                        lw=1.0,
-                        ls=":",
-                        label=f"{name} (one model)",
-                    )
-            min_span(axis)
-            axis.set_title(f"{classifier}, rate {rate:g}", fontsize=TEXT)
+            lines.append((name, f"{name} (one model)", chosen))
+        drawn = []
+        for method, name, values in lines:
+            if values.empty:
+                continue
+            mean, (low, high) = mean_band(values)
+            drawn += list(mean)
+            colour = REFERENCE_COLOURS.get(method, method_style(method)[0])
+            axis.plot(
+                mean.index, mean, color=colour, lw=1.2, marker="o", ms=2.5, label=name
+            )
+            axis.fill_between(mean.index, low, high, color=colour, alpha=0.15, lw=0)
+        rate_axis(axis, full["positive_rate"])
+        if drawn:  # zoomed to the means: a band of two instances may span the axis
+            low, high = np.nanmin(drawn), np.nanmax(drawn)
+            pad = 0.15 * (high - low)
+            axis.set_ylim(low - pad, high + pad)
+        min_span(axis)
+        if row == 0:
+            axis.set_title(classifier, fontsize=TEXT)
+        if column == 0:
             axis.set_ylabel(label(metric, rule), fontsize=TEXT)
     for axis in axes[-1]:
-        axis.set_xlabel("ensemble members")
-    save(figure, paths)
+        axis.set_xlabel("positive rate", fontsize=TEXT)
+    save(
+        figure,
+        paths,
+        f"The ensemble of {size} undersampled models against one model, by positive "
+        "rate (the ensemble by its size: ensemble_sizes.csv)",
+    )
 
 
 AVERAGE_STYLES = {  # the four F1 averages, told apart by colour and dash

@@ -1,6 +1,6 @@
-"""Rule ``ensembles`` (question 3): undersampling ensembles of 1..N members against
-one model on all the data (``baseline``) and one undersampled model
-(``random_undersample``)."""
+"""Rule ``ensembles`` (question 3): the full undersampling ensemble against one model
+on all the data (``baseline``) and one undersampled model (``random_undersample``),
+and the ensemble of its first 1..N members."""
 
 import pandas as pd
 
@@ -38,7 +38,7 @@ def run(input, output, params, threads=1):
         ],
         ignore_index=True,
     )
-    figures.ensemble_sizes(
+    figures.ensembles(
         curves,
         {metric: instance_means(metrics, metric, rule) for metric, rule in PANELS},
         PANELS,
@@ -58,3 +58,6 @@ def run(input, output, params, threads=1):
     )
     table["p_holm"] = holm(table["p"])
     write_tables(table, output["table_ensembles"])
+    metrics = [metric for metric, _ in PANELS]
+    sizes = curves.groupby(["classifier", "positive_rate", "members"])[metrics].mean()
+    write_tables(sizes.reset_index(), output["table_ensemble_sizes"])
