@@ -172,3 +172,13 @@ def test_every_sweep_verdict_is_recomputed_by_baycomp_from_the_instance_table(
         np.testing.assert_allclose(ours, theirs, atol=1 / POSTERIOR_SAMPLES)
         checked += 1
     assert checked > 0
+
+
+def test_the_slurm_profile_bundles_every_analysis_in_one_submission():
+    """A catalogue entry outside the profile's analyses group would be a submission
+    of its own: every entry, with the tables (``aggregate``), is in the group, and
+    the group runs them all in one job."""
+    profile = load_yaml(REPO / "profiles" / "slurm" / "config.yaml")
+    bundled = {rule for rule, group in profile["groups"].items() if group == "analyses"}
+    assert bundled == {"aggregate", *(analysis.name for analysis in CATALOGUE)}
+    assert profile["group-components"]["analyses"] == len(bundled)

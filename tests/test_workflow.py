@@ -211,6 +211,7 @@ ANALYSIS_JOBS = {
     "ensembles": 1,
     "f1_averages": 1,
     "curves": 1,
+    "recalibration": 1,
     "ranking": 1,
     "decision_guide": 1,
     "findings": 1,
@@ -343,7 +344,7 @@ def test_the_four_questions_are_answered(runs):
         *(
             f"{figure}/{source}"
             for figure in ("pr_curves", "roc_curves", "reliability")
-            for source in ("breast_cancer-p0", "customers", "synthetic")
+            for source in ("breast_cancer-p0", "file-customers", "synthetic")
         ),
         "mean_ranks",
     ):
