@@ -443,6 +443,30 @@ def test_the_code_key_of_a_cell_is_its_fit_code_only(monkeypatch):
     assert changed == {"smote", "smote_tomek", "smote_enn"}  # those that run _smote
 
 
+def test_a_rules_code_digest_covers_every_module_its_step_imports(monkeypatch):
+    """What a step imports at the top or inside a function, directly or through
+    another module or a package (``from imbench import sources``), is in its digest;
+    what it never imports is not, so editing a figure leaves the dataset jobs be."""
+    from imbench import provenance
+
+    modules = provenance.imported_modules("imbench.steps.cross_validate")
+    assert {"imbench.fitting", "imbench.evaluation", "imbench.methods"} <= set(modules)
+    assert "imbench.sources.synthetic" in modules  # via ``from imbench import sources``
+    assert "imbench.figures" not in modules and "imbench.stats" not in modules
+    assert "imbench.figures" in provenance.imported_modules("imbench.steps.ratio_sweep")
+
+    digest = provenance.code_digest.__wrapped__
+    before = digest("imbench.steps.cross_validate")
+    edited = {"imbench.fitting": "# an edit\n"}
+    source = provenance._source
+    monkeypatch.setattr(
+        provenance, "_source", lambda name: source(name) + edited.get(name, "")
+    )
+    assert digest("imbench.steps.cross_validate") != before
+    edited = {"imbench.figures": "# an edit\n"}
+    assert digest("imbench.steps.cross_validate") == before
+
+
 def test_progress_says_what_is_done_and_what_is_left():
     from imbench.steps.cross_validate import progress
 

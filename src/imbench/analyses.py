@@ -32,7 +32,8 @@ class Analysis:
     method ``panels``, when given); ``data``: tables written and published as CSV
     only, the values others re-check its results from. ``params``: the ``Plan``
     methods whose values the step receives, by the same names. ``unpublished``: its
-    tables ``publish`` leaves out.
+    tables ``publish`` leaves out. ``rechecked``: its tables published as CSV too,
+    the verdicts its ``data`` re-check.
     """
 
     name: str
@@ -47,6 +48,7 @@ class Analysis:
     panels: str | None = None
     params: tuple = ()
     unpublished: tuple = ()
+    rechecked: tuple = ()
 
     def outputs(self, panel_names=()):
         """Each output's files by key, as ``(path, caption)``: the caption is the
@@ -86,6 +88,7 @@ class Analysis:
             if path.endswith(".png")
             or key.startswith("document_")
             or key.removeprefix("table_") in self.data
+            or (path.endswith(".csv") and key.removeprefix("table_") in self.rechecked)
             or (
                 path.endswith(".md")
                 and key.removeprefix("table_") not in self.unpublished
@@ -107,6 +110,7 @@ CATALOGUE = (
         panels="sweep_panels",
         tables=("ratio_sweep", "ratio_sweep_answer", "ratio_sweep_rope"),
         data=("ratio_sweep_instances", "ratio_sweep_sources"),
+        rechecked=("ratio_sweep",),
         params=("sweep_panels", "equivalence"),
     ),
     Analysis(

@@ -1,9 +1,14 @@
-"""What results record of what made them: package versions and the git commit."""
+"""What results record of what made them: package versions, the git commit and the
+digest of the code a rule runs."""
 
+import ast
 import functools
+import hashlib
+import json
 import platform
 import subprocess
 from importlib import metadata
+from pathlib import Path
 
 PACKAGES = ("imbench", "numpy", "scipy", "scikit-learn", "imbalanced-learn", "pandas")
 
@@ -23,6 +28,60 @@ def _installed_versions():
         except metadata.PackageNotFoundError:
             versions[package] = None
     return tuple(versions.items())
+
+
+@functools.cache
+def code_digest(module):
+    """SHA-256 of the source of ``module`` and of every imbench module it imports,
+    directly or not, and of the package versions. A rule's params carry its step's,
+    so that Snakemake reruns a job whose code changed: its own ``code`` trigger sees
+    only the rule's script, which is the same for every rule."""
+    digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
+    for name in imported_modules(module):
+        digest.update(f"{name}\n{_source(name)}".encode())
+    return digest.hexdigest()
+
+
+def imported_modules(module):
+    """``module`` and the imbench modules it imports anywhere in its source (inside
+    functions too), transitively, sorted."""
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += _imbench_imports(name)
+    return sorted(seen)
+
+
+@functools.cache
+def _imbench_imports(name):
+    imported = set()
+    for node in ast.walk(ast.parse(_source(name))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            # ``from imbench import sources`` imports a module, not a name
+            imported |= {
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if _path(f"{node.module}.{alias.name}")
+            }
+    return sorted(m for m in imported if m.split(".")[0] == "imbench" and _path(m))
+
+
+def _path(name):
+    """The file of imbench module ``name``, found without importing it, or None."""
+    base = Path(__file__).parent.joinpath(*name.split(".")[1:])
+    for path in (base / "__init__.py", base.with_suffix(".py")):
+        if path.is_file():
+            return path
+    return None
+
+
+def _source(name):
+    return _path(name).read_text()
 
 
 def git_commit(directory="."):

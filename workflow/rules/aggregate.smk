@@ -16,5 +16,6 @@ rule aggregate:
         not_applicable=PLAN.not_applicable,
         headline=PLAN.config["tables"]["headline"],
         provenance=provenance(),
+        code=code_digest("imbench.steps.aggregate"),
     script:
         "../scripts/step.py"

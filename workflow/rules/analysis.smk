@@ -21,5 +21,6 @@ for analysis in PLAN.analyses():
             **ANALYSIS_RESOURCES,
         params:
             **PLAN.analysis_params(analysis),
+            code=code_digest(f"imbench.steps.{analysis.name}"),
         script:
             "../scripts/step.py"

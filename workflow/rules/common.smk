@@ -7,7 +7,7 @@ from snakemake.exceptions import WorkflowError
 
 from imbench.config import ConfigError, build_plan, config_hash, refuse_templates
 from imbench.jobs import cluster_cores
-from imbench.provenance import git_commit
+from imbench.provenance import code_digest, git_commit
 from imbench.steps import publish
 from imbench.status import config_warning, failure_summary
 

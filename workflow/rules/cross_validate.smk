@@ -27,5 +27,6 @@ rule cross_validate:
         },
         splits=PLAN.splits(),
         cache=CELL_CACHE,
+        code=code_digest("imbench.steps.cross_validate"),
     script:
         "../scripts/step.py"

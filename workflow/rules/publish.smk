@@ -18,5 +18,6 @@ rule publish:
         configfiles=[str(path) for path in workflow.configfiles],
         basedir=workflow.basedir,
         schema=SCHEMA,
+        code=code_digest("imbench.steps.publish"),
     script:
         "../scripts/step.py"
