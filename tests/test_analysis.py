@@ -211,6 +211,18 @@ def test_a_threshold_method_is_compared_at_its_own_threshold_where_the_rule_is_0
     assert gains["verdict"].item() == "better"
 
 
+def test_methods_are_compared_by_their_values_as_the_tables_publish_them(tmp_path):
+    """What a verdict pairs is what a CSV table holds, to the bit: a value read back
+    from ``write_csv`` is the compared one (the unrounded mean is not)."""
+    metrics = synthetic_metrics({0.1: 0.03})
+    means = tables.compared_means(metrics, "average_precision")
+    tables.write_csv(means, tmp_path / "means.csv")
+    published = pd.read_csv(tmp_path / "means.csv")["value"].to_numpy()
+    np.testing.assert_array_equal(published, means["value"].to_numpy())
+    unrounded = tables.instance_means(metrics, "average_precision")["value"]
+    assert not np.array_equal(np.sort(unrounded), np.sort(published))
+
+
 def test_identical_rows_are_cells_with_the_baselines_predictions_but_own():
     cells = [
         {
@@ -729,13 +741,19 @@ def test_the_ensemble_answer_is_yes_or_no_with_counts_and_gains():
         ],
         columns=["against", "metric", "verdict", "gain"],
     )
+    rows["gain_unit"] = rows["metric"].map({"brier": "relative"}).fillna("absolute")
     answer = ensemble_answer(rows)
     assert (
         "Against one baseline model: average_precision no (better in 0, worse in 1 "
         "of 2 cells, gains -0.030 to -0.004)" in answer
     )
     assert "Against one random_undersample model: average_precision yes" in answer
-    assert "brier mixed (better in 1, worse in 1 of 2 cells" in answer
+    assert (
+        "brier mixed (better in 1, worse in 1 of 2 cells, gains -10% to +20%)" in answer
+    )
+    rows.loc[5, "verdict"] = "equivalent"
+    rows.loc[6] = ("random_undersample", "brier", "equivalent", 0.001, "relative")
+    assert "brier rarely (better in 1, worse in 0 of 3 cells" in ensemble_answer(rows)
     undecided = ensemble_answer(rows.assign(verdict="undecided"))
     assert "average_precision cannot tell (better in 0, worse in 0 of 2" in undecided
 
@@ -948,6 +966,10 @@ def test_a_degenerate_model_is_left_out_of_the_pairs():
     answer = comparisons.stops_mattering(gains).iloc[0]
     assert answer["stops_at"] == 0.5
     assert "helps degenerate" in answer["below"]
+    # a degenerate model whose threshold could not be tuned has no value at all
+    metrics.loc[flat & (metrics["positive_rate"] == 0.01), "value"] = np.nan
+    gains = comparisons.gains_over(metrics, "average_precision", "none", EQUIVALENCE)
+    assert gains.set_index("positive_rate").loc[0.01, "verdict"] == "degenerate"
 
 
 def test_the_same_predictions_are_those_of_one_model_whatever_the_row_order(tmp_path):

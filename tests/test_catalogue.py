@@ -181,6 +181,11 @@ def test_every_sweep_verdict_is_recomputed_by_baycomp_from_the_instance_table(
     assert recompute_sweep_verdicts(test_config_run / "results" / "tables") > 0
 
 
+def test_every_published_verdict_is_recomputed_by_baycomp_from_its_instances():
+    """The same from docs/results alone: every published verdict re-checks."""
+    assert recompute_sweep_verdicts(REPO / "docs" / "results" / "tables") > 500
+
+
 def test_the_slurm_profile_bundles_every_analysis_in_one_submission():
     """A catalogue entry outside the profile's analyses group would be a submission
     of its own: every entry, with the tables (``aggregate``), is in the group, and

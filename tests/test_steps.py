@@ -458,9 +458,9 @@ def test_a_rules_code_digest_covers_every_module_its_step_imports(monkeypatch):
     digest = provenance.code_digest.__wrapped__
     before = digest("imbench.steps.cross_validate")
     edited = {"imbench.fitting": "# an edit\n"}
-    source = provenance._source
+    source = provenance.module_source
     monkeypatch.setattr(
-        provenance, "_source", lambda name: source(name) + edited.get(name, "")
+        provenance, "module_source", lambda name: source(name) + edited.get(name, "")
     )
     assert digest("imbench.steps.cross_validate") != before
     edited = {"imbench.figures": "# an edit\n"}

@@ -13,7 +13,6 @@ truncating an output cannot reach the cache.
 """
 
 import hashlib
-import importlib.util
 import inspect
 import json
 import logging
@@ -39,7 +38,7 @@ from imbench.io import (
     write_table_with_meta,
 )
 from imbench.methods import METHODS
-from imbench.provenance import package_versions
+from imbench.provenance import module_source, package_versions
 from imbench.records import CellRecord, FitParams
 from imbench.thresholds import ThresholdRule
 from imbench.views import view_record
@@ -248,7 +247,7 @@ def fit_code_digest(classifier, method):
     makes the data is not here: the data's digest is part of the key."""
     digest = hashlib.sha256()
     for module in FIT_MODULES:
-        digest.update(_module_source(module).encode())
+        digest.update(module_source(module).encode())
     for entry in (classifier, method):
         settings = {
             key: value
@@ -260,10 +259,6 @@ def fit_code_digest(classifier, method):
         for text in _sources(functions):
             digest.update(text.encode())
     return digest.hexdigest()
-
-
-def _module_source(name):
-    return Path(importlib.util.find_spec(name).origin).read_text()
 
 
 def _sources(functions):
@@ -278,7 +273,7 @@ def _sources(functions):
         source = inspect.getsource(function)
         texts.append(source)
         texts += [
-            _module_source(f"imbench.{m}")
+            module_source(f"imbench.{m}")
             for m in re.findall(r"from imbench\.([\w.]+) import", source)
         ]
         code = function.__code__

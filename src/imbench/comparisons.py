@@ -65,7 +65,11 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
     sign = better_sign(metric)
     rows = []
     for (classifier, rate), group in means.groupby(["classifier", "positive_rate"]):
-        wide = group.pivot_table(index="observation", columns="method", values="value")
+        # dropna=False: a method with no value anywhere (no threshold could be tuned
+        # on a degenerate model) is shown as such, not left out
+        wide = group.pivot_table(
+            index="observation", columns="method", values="value", dropna=False
+        )
         if reference not in wide:
             continue
         same = group.groupby("method")["identical"].all()
@@ -458,7 +462,9 @@ def _rank_at(group, metric, alpha):
     copies = group.groupby("method")["identical"].all()
     copies = sorted(copies.index[copies])
     group = group[~group["method"].isin(copies)]
-    wide = group.pivot_table(index="observation", columns="method", values="value")
+    wide = group.pivot_table(
+        index="observation", columns="method", values="value", dropna=False
+    )
     flawed = group.pivot_table(
         index="observation", columns="method", values="degenerate", aggfunc="any"
     )

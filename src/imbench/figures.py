@@ -117,12 +117,18 @@ def panel_grid(rows, columns, sharex=True):
     return figure, axes
 
 
-def draw_method(axis, x, y, method, low=None, high=None):
-    """One method's line, with its 95% band when given."""
-    colour, dashes = method_style(method)
-    (line,) = axis.plot(x, y, color=colour, label=method_label(method), lw=1.2)
+def draw_line(axis, x, y, style, **options):
+    """A line in ``style`` (colour, dash pattern: ``method_style``)."""
+    colour, dashes = style
+    (line,) = axis.plot(x, y, color=colour, **options)
     if dashes[0] is not None:
         line.set_dashes(dashes)
+
+
+def draw_method(axis, x, y, method, low=None, high=None):
+    """One method's line, with its 95% band when given."""
+    colour, _ = style = method_style(method)
+    draw_line(axis, x, y, style, label=method_label(method), lw=1.2)
     if low is not None:
         axis.fill_between(x, low, high, color=colour, alpha=0.15, lw=0)
 
@@ -157,11 +163,14 @@ def save(figure, paths, title=None):
     plt.close(figure)
 
 
+RATE_LABEL = "positive rate (%)"  # percent ticks: 0.05 and 0.1 would run together
+
+
 def rate_axis(axis, rates):
-    """A log axis of positive rates, ticked at the rates that were run."""
+    """A log axis of positive rates, ticked in percent at the rates that were run."""
     rates = sorted(set(rates))
     axis.set_xscale("log")
-    axis.set_xticks(rates, [f"{rate:g}" for rate in rates], fontsize=TEXT)
+    axis.set_xticks(rates, [f"{100 * rate:g}" for rate in rates], fontsize=TEXT)
     axis.minorticks_off()
 
 
@@ -207,7 +216,8 @@ def ratio_sweep(gains, title, paths):
     Rates whose instances pool several sources are named under the panels. A family
     whose every comparison is identical to the baseline by construction (a
     threshold method under a ranking metric) has no row: it would be zero
-    throughout. A degenerate comparison has no gain and is marked on the zero line."""
+    throughout. A degenerate comparison has no gain: its line breaks there, and
+    its marker is on the zero line."""
     if gains.empty:
         return note(paths, f"{title}: no method ran beside the baseline")
     family_of = gains["method"].map(_family)
@@ -216,9 +226,6 @@ def ratio_sweep(gains, title, paths):
     families = [f for f in FAMILY_ORDER if f in shown]
     if not families:
         return note(paths, f"{title}: every method is the baseline's by construction")
-    gains = gains.assign(
-        gain=gains["gain"].where(gains["verdict"] != "degenerate", 0.0)
-    )
     classifiers = sorted(gains["classifier"].unique())
     figure, axes = panel_grid(len(families), len(classifiers))
     rope = gains["rope"].iloc[0]
@@ -253,7 +260,7 @@ def ratio_sweep(gains, title, paths):
                 for verdict, points in line.groupby("verdict"):
                     axis.plot(
                         points["positive_rate"],
-                        points["gain"],
+                        0.0 if verdict == "degenerate" else points["gain"],
                         ls="none",
                         markersize=3.5,
                         color=method_style(method)[0],
@@ -261,7 +268,7 @@ def ratio_sweep(gains, title, paths):
                     )
             min_span(axis)
     for axis in axes[-1]:
-        axis.set_xlabel("positive rate")
+        axis.set_xlabel(RATE_LABEL)
     drawn = set(gains.loc[family_of.isin(families), "verdict"])
     for verdict, style in VERDICT_MARKERS.items():
         if verdict in drawn or verdict not in NO_VERDICT:
@@ -277,11 +284,7 @@ def ratio_sweep(gains, title, paths):
         paths,
         f"{title}: gain over the baseline ({unit}); grey band: practically "
         f"equivalent (ROPE +/-{rope:g})"
-        + (
-            f"\n{textwrap.fill(f'sources pooled at rate {pooled}', 110)}"
-            if pooled
-            else ""
-        ),
+        + (f"\nsources pooled at rate {pooled}" if pooled else ""),
     )
 
 
@@ -403,7 +406,7 @@ def ensembles(curves, references, panels, paths):
         if column == 0:
             axis.set_ylabel(label(metric, rule), fontsize=TEXT)
     for axis in axes[-1]:
-        axis.set_xlabel("positive rate", fontsize=TEXT)
+        axis.set_xlabel(RATE_LABEL, fontsize=TEXT)
     save(
         figure,
         paths,
@@ -440,17 +443,15 @@ def f1_averages(means_by_average, paths):
             if chosen.empty:
                 continue
             mean, (low, high) = mean_band(chosen)
-            colour, dashes = AVERAGE_STYLES.get(average, ("grey", (None, None)))
+            colour, _ = style = AVERAGE_STYLES.get(average, ("grey", (None, None)))
             name = "f1 (positive class)" if average == "f1" else average
-            (line,) = axis.plot(mean.index, mean, color=colour, lw=1.2, label=name)
-            if dashes[0] is not None:
-                line.set_dashes(dashes)
+            draw_line(axis, mean.index, mean, style, lw=1.2, label=name)
             axis.fill_between(mean.index, low, high, color=colour, alpha=0.15, lw=0)
         rate_axis(axis, next(iter(means_by_average.values()))["positive_rate"])
         axis.set_ylim(-0.02, 1.02)
         axis.set_title(f"{classifier}, baseline", fontsize=TEXT)
         axis.set_ylabel("F1 at threshold 0.5", fontsize=TEXT)
-        axis.set_xlabel("positive rate", fontsize=TEXT)
+        axis.set_xlabel(RATE_LABEL, fontsize=TEXT)
     save(
         figure,
         paths,
@@ -521,6 +522,7 @@ def curve_panels(curves, paths, xlabel, ylabel, reference, title):
 
 
 LOGIT_LIMITS = (1e-3, 1 - 1e-3)  # the reliability axes: 1 in 1,000 to 999 in 1,000
+X_LABELLED = (0.01, 0.5, 0.99)  # the reliability ticks labelled on a panel's x-axis
 
 
 def reliability(diagrams, paths, title):
@@ -539,10 +541,11 @@ def reliability(diagrams, paths, title):
             if (rate, classifier, method) not in diagrams:
                 continue
             predicted, observed, positives = diagrams[rate, classifier, method]
-            axis.plot(
+            draw_line(
+                axis,
                 np.clip(predicted, low, high),
                 np.clip(observed, low, high),
-                color=method_style(method)[0],
+                method_style(method),
                 lw=1.0,
                 marker="o",
                 markersize=2.5,
@@ -555,7 +558,8 @@ def reliability(diagrams, paths, title):
         axis.set_xlim(low, high)
         axis.set_ylim(low, high)
         axis.minorticks_off()
-        axis.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=TEXT)
+        labelled = [f"{t:g}" if t in X_LABELLED else "" for t in ticks]  # no overlap
+        axis.set_xticks(ticks, labelled, fontsize=TEXT)
         axis.set_yticks(ticks, [f"{t:g}" for t in ticks], fontsize=TEXT)
         if fewest:
             axis.text(
@@ -613,7 +617,8 @@ def mean_ranks(table, paths, alpha):
         paths,
         f"mean rank by positive rate (1 = best); outlined: not separable from the best "
         f"(Nemenyi, alpha {alpha:g}) where Friedman's test finds a difference "
-        "(n.s.: it does not)",
+        "(n.s.: it does not); unranked: copy (the baseline's predictions), drop "
+        "(missing or degenerate on half its observations or more), none (no value)",
     )
 
 
@@ -623,8 +628,9 @@ BLANK = {"fontsize": TEXT, "color": "grey"}  # what a method without a rank show
 def _rank_panel(axis, rows, methods, alpha):
     """One classifier's and metric's mean ranks (``methods`` by rate) as a heatmap,
     each rate labelled with its N and whether Friedman's test separates any; a
-    method without a rank says whether it was dropped (missing or degenerate on
-    half its observations or more) or has no value at all (nothing tuned, say)."""
+    method without a rank says whether it is a copy of the baseline (``identical``),
+    was dropped (missing or degenerate on half its observations or more) or has no
+    value at all (nothing tuned, say)."""
     from matplotlib.patches import Rectangle
 
     ranks = rows.pivot(index="method", columns="positive_rate", values="mean_rank")
@@ -649,9 +655,12 @@ def _rank_panel(axis, rows, methods, alpha):
             f"{rate:g}\nN={at_rate['n_observations'].iloc[0]}"
             + ("" if p < alpha else "\nno test" if np.isnan(p) else "\nn.s.")
         )
-        dropped = at_rate["dropped"].fillna("").iloc[0].split(", ")
+        unranked = {
+            why: at_rate[column].fillna("").iloc[0].split(", ")
+            for why, column in (("copy", "identical"), ("drop", "dropped"))
+        }
         for row in np.flatnonzero(ranks[rate].isna()):
-            why = "dropped" if methods[row] in dropped else "no value"
+            why = next((w for w, ms in unranked.items() if methods[row] in ms), "none")
             axis.text(column + 0.5, row + 0.5, why, ha="center", va="center", **BLANK)
         close = at_rate["within_cd_of_best"].fillna(False).astype(bool)
         for method in at_rate.loc[close, "method"] if p < alpha else []:

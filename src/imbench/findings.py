@@ -458,15 +458,18 @@ def f1_answer(pattern):
 
 def yes_or_no(verdicts):
     """``yes`` when the ensemble is practically better in at least half of the
-    decided cells and worse in none, ``no`` when it is better in none, ``mixed``
-    otherwise, and ``cannot tell`` when no cell is decided."""
+    decided cells and worse in none, ``rarely`` when better in fewer and worse in
+    none, ``no`` when it is better in none, ``mixed`` when better in some and worse
+    in others, and ``cannot tell`` when no cell is decided."""
     decided = verdicts[verdicts.isin(["better", "equivalent", "worse"])]
     better, worse = (decided == "better").sum(), (decided == "worse").sum()
     if decided.empty:
         return "cannot tell"
     if better == 0:
         return "no"
-    return "yes" if worse == 0 and 2 * better >= len(decided) else "mixed"
+    if worse:
+        return "mixed"
+    return "yes" if 2 * better >= len(decided) else "rarely"
 
 
 def ensemble_answer(ensembles):
@@ -477,23 +480,26 @@ def ensemble_answer(ensembles):
     for against, rows in ensembles.groupby("against", sort=False):
         per_metric = [
             f"{metric} {yes_or_no(cells['verdict'])} ({verdict_counts(cells)} cells, "
-            f"gains {spread_signed(cells['gain'])})"
+            f"gains {spread_signed(cells['gain'], cells['gain_unit'].iloc[0])})"
             for metric, cells in rows.groupby("metric", sort=False)
         ]
         said.append(f"against one {against} model: {'; '.join(per_metric)}")
     return (
         "**Answer.** Does the undersampling ensemble beat one model? "
         + ". ".join(s[0].upper() + s[1:] for s in said)
-        + " (`ensembles.csv`; gains in each metric's ROPE unit, `gain_unit`)."
+        + " (`ensembles.csv`; a gain in percent is relative to the one model's, "
+        "where the metric's ROPE is relative)."
     )
 
 
-def spread_signed(values):
-    """The range of gains with their signs: ``+0.010`` or ``-0.040 to +0.020``."""
+def spread_signed(values, unit="absolute"):
+    """The range of gains with their signs: ``+0.010`` or ``-0.040 to +0.020``, in
+    percent where the ``unit`` is ``relative`` (``-1856% to +0%``)."""
     values = pd.Series(values, dtype=float).dropna()
     if values.empty:
         return "n/a"
-    low, high = f"{values.min():+.3f}", f"{values.max():+.3f}"
+    style = "{:+.0%}" if unit == "relative" else "{:+.3f}"
+    low, high = style.format(values.min()), style.format(values.max())
     return low if low == high else f"{low} to {high}"
 
 

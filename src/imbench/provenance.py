@@ -38,7 +38,7 @@ def code_digest(module):
     only the rule's script, which is the same for every rule."""
     digest = hashlib.sha256(json.dumps(package_versions(), sort_keys=True).encode())
     for name in imported_modules(module):
-        digest.update(f"{name}\n{_source(name)}".encode())
+        digest.update(f"{name}\n{module_source(name)}".encode())
     return digest.hexdigest()
 
 
@@ -57,7 +57,7 @@ def imported_modules(module):
 @functools.cache
 def _imbench_imports(name):
     imported = set()
-    for node in ast.walk(ast.parse(_source(name))):
+    for node in ast.walk(ast.parse(module_source(name))):
         if isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
@@ -80,7 +80,8 @@ def _path(name):
     return None
 
 
-def _source(name):
+def module_source(name):
+    """The source of imbench module ``name``, read without importing it."""
     return _path(name).read_text()
 
 

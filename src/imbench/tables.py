@@ -198,7 +198,8 @@ def compared_means(metrics, metric, rule=NO_RULE):
     its own threshold where the rule is ``default``, so that it is compared where it
     differs from the baseline (at 0.5); ``identical`` says the value is the
     baseline's by construction (``identical_rows``) on every instance,
-    ``degenerate`` that its model learnt nothing (``degenerate_rows``) on some."""
+    ``degenerate`` that its model learnt nothing (``degenerate_rows``) on some. The
+    values are ``as_published``."""
     rows = select(metrics, metric, rule)
     if rule == "default":
         own = select(metrics, metric, "own")
@@ -210,9 +211,17 @@ def compared_means(metrics, metric, rule=NO_RULE):
     instances = rows.groupby([*keys, "dataset"], as_index=False).agg(
         value=("value", "mean"), **flags
     )
-    return instances.groupby(keys, as_index=False).agg(
+    means = instances.groupby(keys, as_index=False).agg(
         value=("value", "mean"), **flags, instances=("dataset", "size")
     )
+    return means.assign(value=as_published(means["value"]))
+
+
+def as_published(values):
+    """``values`` rounded as the CSV tables write them (``FLOAT_FORMAT``): what is
+    compared is what is published, so a verdict recomputed from a published table
+    is the same to the bit, also where a gain lies exactly on its ROPE."""
+    return values.map(lambda value: float(FLOAT_FORMAT % value))
 
 
 def write_csv(frame, path):
