@@ -849,6 +849,18 @@ def test_the_decision_guide_agrees_only_on_evidence():
     assert thin["evidence"] == "cannot tell: the evidence on class_weight is too thin"
 
 
+def test_a_method_without_any_value_leaves_the_baselines_advice_open():
+    """No threshold tuned anywhere (no value to pair, no posterior) is evidence too
+    thin, not a reason to agree that no method beats the baseline."""
+    metrics = synthetic_metrics(
+        {0.01: 0.0}, classifier="random_forest", method="class_weight"
+    )
+    metrics.loc[metrics["method"] == "class_weight", "value"] = np.nan
+    guide = guide_of(metrics).iloc[0]
+    assert guide["advised"] == "baseline"
+    assert guide["evidence"] == "cannot tell: the evidence on class_weight is too thin"
+
+
 def test_a_floating_point_tie_is_not_a_win():
     metrics = synthetic_metrics(
         {0.5: 0.0}, classifier="logistic_regression", method="random_undersample"

@@ -91,8 +91,8 @@ def _evidence(advised, verdicts, probability):
         (verdicts["verdict"] == "undecided")
         & ((verdicts["n"] < MIN_INSTANCES) | ~(verdicts["p_better"] < 1 - probability))
     ]
-    if len(open_):
-        method = open_["p_better"].idxmax()
+    if len(open_):  # no posterior at all (no value to pair) is the most open
+        method = open_["p_better"].fillna(1.0).idxmax()
         sentence = f"cannot tell: the evidence on {method} is too thin"
         return method, open_.loc[method], sentence
     method = verdicts["p_better"].idxmax()
