@@ -114,6 +114,9 @@ def test_reliability_is_on_log_odds_axes_with_the_headline_methods(drawn):
     assert "fewest positives\nin a bin: 0" in [text.get_text() for text in axis.texts]
     floor = axis.lines[0].get_ydata()[0]
     assert floor == figures.LOGIT_LIMITS[0]  # a bin without positives, on the floor
+    figures.reliability(diagrams, [], "title", degenerate={(0.01, "lr", "smote")})
+    texts = [text.get_text() for text in drawn[1][0].axes[0].texts]
+    assert "learnt nothing:\nsmote" in texts  # a model that learnt nothing, named
 
 
 def test_the_four_f1_averages_share_a_panel_per_classifier(drawn):

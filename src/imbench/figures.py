@@ -479,11 +479,12 @@ def headline_methods(methods):
     return [*(["baseline"] if "baseline" in methods else []), *chosen[:MAX_LINES]]
 
 
-def curve_figure(keys, ylabel):
+def curve_figure(keys, ylabel, degenerate=()):
     """The panels of curves keyed ``(rate, classifier, method)``: one per rate
-    (rows) and classifier (columns), the first column labelled ``ylabel``. Returns
-    the figure, its axes and ``(axis, rate, classifier, shown methods)`` per panel
-    (``headline_methods``)."""
+    (rows) and classifier (columns), the first column labelled ``ylabel``, each
+    naming its shown methods whose every model is ``degenerate`` (a set of keys).
+    Returns the figure, its axes and ``(axis, rate, classifier, shown methods)`` per
+    panel (``headline_methods``)."""
     rates = sorted({key[0] for key in keys})
     methods_of = {}
     for _, classifier, method in keys:
@@ -497,16 +498,28 @@ def curve_figure(keys, ylabel):
             axis.set_title(f"{classifier}, rate {rate:g}", fontsize=TEXT)
             if column == 0:
                 axis.set_ylabel(ylabel, fontsize=TEXT)
+            flat = [m for m in methods if (rate, classifier, m) in degenerate]
+            if flat:
+                axis.text(
+                    0.97,
+                    0.2,
+                    "learnt nothing:\n" + "\n".join(flat),
+                    ha="right",
+                    va="bottom",
+                    fontsize=TEXT,
+                    transform=axis.transAxes,
+                )
             panels.append((axis, rate, classifier, methods))
     return figure, axes, panels
 
 
-def curve_panels(curves, paths, xlabel, ylabel, reference, title):
+def curve_panels(curves, paths, xlabel, ylabel, reference, title, degenerate=()):
     """One panel per positive rate (rows) and classifier (columns), the mean curve of
     the baseline and of the headline methods in it (``headline_methods``).
     ``curves`` maps ``(rate, classifier, method)`` to ``(x, ys)``; ``reference`` is
-    ``(label, y(x, rate))``, the dotted line drawn in each panel."""
-    figure, axes, panels = curve_figure(curves, ylabel)
+    ``(label, y(x, rate))``, the dotted line drawn in each panel; the methods whose
+    every model is ``degenerate`` are named in it (``curve_figure``)."""
+    figure, axes, panels = curve_figure(curves, ylabel, degenerate)
     name, line = reference
     for axis, rate, classifier, methods in panels:
         for method in methods:
@@ -525,14 +538,15 @@ LOGIT_LIMITS = (1e-3, 1 - 1e-3)  # the reliability axes: 1 in 1,000 to 999 in 1,
 X_LABELLED = (0.01, 0.5, 0.99)  # the reliability ticks labelled on a panel's x-axis
 
 
-def reliability(diagrams, paths, title):
+def reliability(diagrams, paths, title, degenerate=()):
     """Reliability diagrams on log-odds axes, so that the bins of a rare class are
     not squeezed into a corner: one panel per rate and classifier, the baseline and
     the headline methods (``headline_methods``), the diagonal, and the fewest
     positives any shown bin holds (how much an observed rate rests on). ``diagrams``
     maps ``(rate, classifier, method)`` to ``(mean predicted, observed, positives)``
-    per bin; a bin without positives is drawn at the axis's floor."""
-    figure, axes, panels = curve_figure(diagrams, "observed positive rate")
+    per bin; a bin without positives is drawn at the axis's floor. The methods
+    whose every model is ``degenerate`` are named (``curve_figure``)."""
+    figure, axes, panels = curve_figure(diagrams, "observed positive rate", degenerate)
     low, high = LOGIT_LIMITS
     ticks = [0.001, 0.01, 0.1, 0.5, 0.9, 0.99]
     for axis, rate, classifier, methods in panels:

@@ -23,11 +23,14 @@ def run(input, output, params, threads=1):
     _, cells, datasets = load_metrics(input["metrics"])
     of_dataset = datasets.set_index("dataset")
     tests = defaultdict(lambda: defaultdict(list))
+    learnt = defaultdict(set)  # the keys with a model that learnt something
     for cell in some(ok_cells(cells)):
         predictions, _ = read_predictions(input["predictions"], cell)
         dataset = of_dataset.loc[cell["dataset"]]
         key = (dataset["positive_rate"], cell["classifier"], cell["method"])
         tests[dataset["source"]][key].append(predictions[predictions["role"] == "test"])
+        if not cell.get("degenerate"):
+            learnt[dataset["source"]].add(key)
     tables = []
     for index, source in enumerate(params["source_panels"]):
         paths = {
@@ -39,6 +42,7 @@ def run(input, output, params, threads=1):
                 figures.note(pair, f"{source}: no cell ran")
             continue
         pr, roc, pooled = repeat_curves(tests[source])
+        degenerate = set(tests[source]) - learnt[source]
         figures.curve_panels(
             pr,
             paths["pr_curves"],
@@ -46,6 +50,7 @@ def run(input, output, params, threads=1):
             "precision",
             ("random scorer", lambda x, rate: np.full_like(x, rate, dtype=float)),
             f"{source}: precision-recall curves (mean over instances and repeats)",
+            degenerate,
         )
         figures.curve_panels(
             roc,
@@ -54,6 +59,7 @@ def run(input, output, params, threads=1):
             "true-positive rate",
             ("random scorer", lambda x, rate: x),
             f"{source}: ROC curves (mean over instances and repeats)",
+            degenerate,
         )
         diagrams, table = calibration_table(pooled, KEY)
         figures.reliability(
@@ -61,6 +67,7 @@ def run(input, output, params, threads=1):
             paths["reliability"],
             f"{source}: reliability of the pooled out-of-fold probabilities (ten "
             "quantile bins, log-odds axes)",
+            degenerate,
         )
         tables.append(table.assign(source=source))
     table = pd.concat(some(tables), ignore_index=True)
