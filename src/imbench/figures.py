@@ -508,6 +508,8 @@ def curve_figure(keys, ylabel, degenerate=()):
                     va="bottom",
                     fontsize=TEXT,
                     transform=axis.transAxes,
+                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+                    zorder=5,  # above the curves it names
                 )
             panels.append((axis, rate, classifier, methods))
     return figure, axes, panels
