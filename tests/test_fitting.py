@@ -207,7 +207,7 @@ def test_the_rate_a_model_trained_at_is_measured(imbalanced, method, params, exp
     entry = METHODS[method]
     estimator = entry.build(CLASSIFIERS["logistic_regression"], params=params)
     y_trained = fit_returning_labels(estimator, X, y)
-    rate = trained_positive_rate(estimator, y_trained, entry.balances_inside)
+    rate = trained_positive_rate(estimator, y_trained, entry.recipe.balances_inside)
     assert rate == pytest.approx(y.mean() if expected == "data" else expected, abs=2e-3)
 
 

@@ -15,7 +15,7 @@ from imbench.fitting import (
     member_probabilities,
     skip_reached_sampler,
 )
-from imbench.methods import METHODS
+from imbench.methods import METHODS, Method
 from imbench.records import OuterCV, Validation
 
 from .conftest import SCHEMA
@@ -26,6 +26,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceW
 SMALL = {
     "random_forest": {"n_estimators": 10},
     "hist_gradient_boosting": {"max_iter": 10},
+    "lightgbm": {"n_estimators": 10},
+    "xgboost": {"n_estimators": 10},
     # the default l2 (3) is sized for fits on thousands of rows; AdaBoost's rounds
     # here fit a few dozen undersampled rows, where it leaves a constant, which
     # AdaBoost refuses as "worse than random"
@@ -36,7 +38,10 @@ FAST = {
     "easy_ensemble": {"n_members": 2, "boosting_rounds": 2},
     "rusboost": {"boosting_rounds": 3},
 }
-PAIRS = [(m, c) for m in METHODS for c in CLASSIFIERS]
+# the methods that fit (a threshold view's predictions are its baseline's)
+PAIRS = [
+    (m, c) for m, e in METHODS.items() if isinstance(e, Method) for c in CLASSIFIERS
+]
 
 
 def test_the_config_schema_is_built_from_the_registries():
@@ -53,7 +58,9 @@ def test_the_classifier_parameter_file_is_current():
     """``classifier_params.json`` is what scikit-learn's constraints give today
     (regenerate it with ``python -m imbench.classifiers``)."""
     committed = json.loads(PARAMS_FILE.read_text())
-    assert committed == {name: derive_params(c) for name, c in CLASSIFIERS.items()}
+    assert committed == {
+        name: derive_params(c) for name, c in CLASSIFIERS.items() if c.estimator
+    }
 
 
 CANDIDATES = [
@@ -84,7 +91,9 @@ CANDIDATES = [
 ]
 
 
-@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+@pytest.mark.parametrize(
+    "classifier", sorted(name for name, c in CLASSIFIERS.items() if c.estimator)
+)
 def test_config_checks_of_classifier_params_agree_with_scikit_learn(classifier):
     """For every parameter and many values, the planning-time check (JSON schema, no
     scikit-learn import) accepts exactly what scikit-learn's own check accepts, except
@@ -113,6 +122,46 @@ def test_config_checks_of_classifier_params_agree_with_scikit_learn(classifier):
     assert disagreements == []
 
 
+BOOSTING = sorted(name for name, c in CLASSIFIERS.items() if not c.estimator)
+SETTINGS = {"integer": 3, "number": 0.5, "null": None}  # a valid value of each type
+
+
+@pytest.mark.parametrize("classifier", BOOSTING)
+def test_a_boosting_librarys_config_params_are_its_own_and_fit(classifier):
+    """Without scikit-learn's constraints to derive them from, the parameters a
+    config may set are written by hand: each is one of the library's own (which
+    ignore unknown ones) and fits at a value its schema accepts."""
+    entry = CLASSIFIERS[classifier]
+    schema = entry.config_schema()["properties"]
+    assert set(schema) <= set(entry.build().get_params())
+    for param, rule in schema.items():
+        kind = rule.get("type") or rule["anyOf"][0]["type"]
+        value = SETTINGS[kind]
+        assert ConfigValidator(entry.config_schema()).is_valid({param: value})
+        assert entry.fit_refusal({param: value}) is None, param
+
+
+def test_xgboost_without_class_weight_is_xgboost_and_balanced_is_its_own_weighting(
+    imbalanced,
+):
+    from xgboost import XGBClassifier
+
+    X, y = imbalanced
+    ours = CLASSIFIERS["xgboost"].build({"n_estimators": 10}, seed=4)
+    plain = XGBClassifier(
+        **{k: v for k, v in ours.get_params().items() if k != "class_weight"}
+    )
+    np.testing.assert_array_equal(
+        ours.fit(X, y).predict_proba(X), plain.fit(X, y).predict_proba(X)
+    )
+    balanced = clone(ours).set_params(class_weight="balanced").fit(X, y)
+    weighted = clone(plain).set_params(scale_pos_weight=(y == 0).sum() / y.sum())
+    np.testing.assert_array_equal(
+        balanced.predict_proba(X), weighted.fit(X, y).predict_proba(X)
+    )
+    assert balanced.get_params()["scale_pos_weight"] is None  # fit changed no param
+
+
 @pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
 def test_traits_describe_the_estimators(classifier):
     entry = CLASSIFIERS[classifier]
@@ -130,16 +179,16 @@ def test_every_applicable_method_fits_and_predicts(method, classifier, imbalance
     X, y = imbalanced
     entry, base = METHODS[method], CLASSIFIERS[classifier]
     if entry.not_applicable(base):
-        assert entry.requires - base.traits
+        assert entry.applies.requires - base.traits
         return
     estimator = entry.build(base, SMALL.get(classifier), FAST.get(method), seed=0)
-    adapt_neighbours(estimator, y, entry.neighbour_params)
+    adapt_neighbours(estimator, y, entry.applies.neighbour_params)
     proba = estimator.fit(X[:300], y[:300]).predict_proba(X[300:])
     assert proba.shape == (100, 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1)
     assert np.all((proba >= 0) & (proba <= 1))
     again = clone(entry.build(base, SMALL.get(classifier), FAST.get(method), seed=0))
-    adapt_neighbours(again, y, entry.neighbour_params)
+    adapt_neighbours(again, y, entry.applies.neighbour_params)
     np.testing.assert_array_equal(
         proba, again.fit(X[:300], y[:300]).predict_proba(X[300:])
     )
@@ -176,7 +225,7 @@ def test_smote_neighbours_adapt_to_a_small_minority(imbalanced):
     keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:4]])
     estimator = METHODS["smote_tomek"].build(CLASSIFIERS["logistic_regression"])
     notes = adapt_neighbours(
-        estimator, y[keep], METHODS["smote_tomek"].neighbour_params
+        estimator, y[keep], METHODS["smote_tomek"].applies.neighbour_params
     )
     assert notes == ["sampler__smote__k_neighbors 5 -> 3"]
     estimator.fit(X[keep], y[keep])  # would raise with k_neighbors = 5
@@ -187,7 +236,7 @@ def test_smote_with_one_minority_sample_is_not_applicable(imbalanced):
     keep = np.concatenate([np.flatnonzero(y == 0), np.flatnonzero(y == 1)[:1]])
     estimator = METHODS["smote"].build(CLASSIFIERS["logistic_regression"])
     with pytest.raises(NotApplicable, match="1 minority sample"):
-        adapt_neighbours(estimator, y[keep], METHODS["smote"].neighbour_params)
+        adapt_neighbours(estimator, y[keep], METHODS["smote"].applies.neighbour_params)
 
 
 def test_not_applicable_names_the_missing_trait():
@@ -230,15 +279,15 @@ def test_a_method_with_its_handling_off_is_its_baseline(method, classifier, imba
     baseline = METHODS["baseline"].build(base, SMALL.get(classifier), seed=3)
     built = entry.build(base, SMALL.get(classifier), params, seed=3)
     if entry.neutral is None:
-        assert entry.unlike(classifier)  # another model family, documented
+        assert entry.neutral.unlike(classifier)  # another model family, documented
         return
     neutral = entry.neutralised(built)
     expected = baseline.fit(X, y).predict_proba(X)
     got = neutral.fit(X, y).predict_proba(X)
-    if entry.unlike(classifier):
+    if entry.neutral.unlike(classifier):
         assert not np.allclose(got, expected, atol=1e-3)
     else:
-        np.testing.assert_allclose(got, expected, rtol=0, atol=entry.tolerance)
+        np.testing.assert_allclose(got, expected, rtol=0, atol=entry.neutral.tolerance)
 
 
 def test_adasyn_refusing_separable_data_is_not_applicable():

@@ -34,6 +34,23 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in ci and '".[test]"' in ci
 
 
+def test_the_smote_variants_install_is_the_same_everywhere_and_without_its_deps():
+    """smote-variants' declared dependencies (TensorFlow among them) are not installed:
+    the test command, the worked example's header and the README name one
+    ``--no-deps`` install with the same pins."""
+    import re
+
+    pattern = (
+        r"pip install (?:-q )?--no-deps (smote-variants\S+ metric-learn\S+ minisom\S+)"
+    )
+    installs = {
+        path: re.findall(pattern, (REPO / path).read_text())
+        for path in (".ci/run", "config/oversamplers.yaml", "README.md")
+    }
+    assert all(len(found) == 1 for found in installs.values()), installs
+    assert len({found[0] for found in installs.values()}) == 1
+
+
 def test_rule_environment_is_the_project_environment_less_snakemake():
     def dependencies(path):
         entries = yaml.safe_load((REPO / path).read_text())["dependencies"]

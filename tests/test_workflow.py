@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -219,11 +220,15 @@ ANALYSIS_JOBS = {
 }
 
 
-def rerun_after(runs, tmp_path, change):
+def rerun_after(runs, tmp_path, change, files=None):
     """Jobs a run plans, and cells it refits, after ``change(config)`` edits the test
-    config of a finished run (copied, with its timestamps and records)."""
+    config of a finished run (copied, with its timestamps and records) and ``files``
+    (text by path) are written into its working directory."""
     workdir = tmp_path / "workdir"
-    shutil.copytree(runs[2], workdir, symlinks=True)
+    if not workdir.exists():
+        shutil.copytree(runs[2], workdir, symlinks=True)
+    for path, text in (files or {}).items():
+        (workdir / path).write_text(text)
     config = yaml.safe_load((REPO / TEST_CONFIG).read_text())
     change(config)
     (workdir / "config" / "changed.yaml").write_text(yaml.safe_dump(config))
@@ -247,6 +252,50 @@ def test_a_method_edit_refits_only_its_cells_and_a_new_cost_ratio_nothing(
     # smote runs on logistic regression only: one cell in each of the 4 datasets
     assert jobs == {"cross_validate": 4, **ANALYSIS_JOBS}
     assert fitted == ["logistic_regression/smote"] * 4
+
+
+def readme_plugin():
+    """The README's own sampler (its code) and the ``methods`` entries naming it."""
+    text = (REPO / "README.md").read_text()
+    section = text.split("## Methods, classifiers and your own")[1]
+    code, entries = re.findall(r"```(?:python|yaml)\n(.*?)```", section, re.S)[:2]
+    return code, yaml.safe_load(entries)
+
+
+def test_a_users_own_sampler_runs_from_config_alone_and_an_edit_refits_its_cells(
+    runs, tmp_path
+):
+    """The README's sampler, in a file beside the config and named there with a
+    variant of SMOTE, is cross-validated, compared and drawn like imbench's own
+    methods; editing the file refits its cells only."""
+    code, entries = readme_plugin()
+    assert entries["jitter"]["sampler"] == "config/jitter.py:Jitter"
+
+    def change(config):
+        config["methods"].update(entries)
+
+    jobs, fitted = rerun_after(runs, tmp_path, change, {"config/jitter.py": code})
+    assert jobs["cross_validate"] == 4 and jobs["ratio_sweep"] == 1
+    assert fitted == sorted(
+        ["logistic_regression/jitter", "logistic_regression/smote_k3"] * 4
+    )
+    results = tmp_path / "workdir" / "results"
+    sweep = pd.read_csv(results / "tables" / "ratio_sweep.csv")
+    for method in entries:
+        verdicts = sweep.loc[sweep["method"] == method, "verdict"]
+        assert len(verdicts) > 0 and verdicts.notna().all()
+    summary = pd.read_csv(results / "tables" / "summary.csv")
+    assert set(entries) <= set(summary["method"])
+    assert "jitter" in (results / "findings.md").read_text()
+    figure = Path("figures", "ratio_sweep", "f1_at_tuned_f1.png")
+    assert (results / figure).read_bytes() != (
+        runs[2] / "results" / figure
+    ).read_bytes()
+    edited = code.replace("0.1", "0.2")
+    assert edited != code
+    jobs, fitted = rerun_after(runs, tmp_path, change, {"config/jitter.py": edited})
+    assert jobs["cross_validate"] == 4
+    assert fitted == ["logistic_regression/jitter"] * 4
 
 
 def test_another_configs_results_are_not_replaced_silently(runs):
@@ -290,8 +339,9 @@ def test_a_bad_config_stops_before_any_job_with_one_line(tmp_path):
         if not line.startswith("Using workflow specific profile")  # Snakemake's note
     ]
     assert lines == [
-        "imbench: config error: methods: Additional properties are not allowed "
-        "('smoat' was unexpected)"
+        "imbench: config error: methods.smoat: not a built-in method (did you mean "
+        "smote?); a method of your own names exactly one of like, sampler or "
+        "estimator, not none"
     ]
     assert not (workdir / "results").exists()
 
@@ -536,6 +586,36 @@ def test_configs_without_the_default_threshold_rules_run_end_to_end(
         assert fold["trained_positive_rate"] == pytest.approx(1 / 3, abs=0.01)
     for name in ("cost_threshold", "ratio_sweep/roc_auc", "mean_ranks"):
         assert (workdir / "results" / "figures" / f"{name}.png").exists()
+
+
+def test_the_oversamplers_config_runs_smote_variants_and_lightgbm_end_to_end(
+    tmp_path,
+):
+    """config/oversamplers.yaml, on the test config's small data: every
+    smote-variants oversampler it names passes its contract and resamples on both
+    classifiers, and each is compared with the baseline in the tables."""
+    workdir = copy_workflow(tmp_path)
+    config = yaml.safe_load((workdir / "config" / "oversamplers.yaml").read_text())
+    small = yaml.safe_load((workdir / TEST_CONFIG).read_text())
+    config.update({key: small[key] for key in ("positive_rates", "datasets", "cv")})
+    config["classifiers"]["lightgbm"]["params"] = {"n_estimators": 20}
+    (workdir / "config" / "small.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--cores", "2", configfile="config/small.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "imbench: warning: methods." not in result.stderr  # none is a no-op
+    tables = workdir / "results" / "tables"
+    cells = pd.read_csv(tables / "cells.csv")
+    plugins = [name for name, e in config["methods"].items() if "sampler" in e]
+    assert len(plugins) == 5
+    mine = cells[cells["method"].isin(plugins)]
+    assert len(mine) == 5 * 2 * 4  # plug-ins x classifiers x datasets
+    assert set(mine["status"]) == {"ok"}
+    sweep = pd.read_csv(tables / "ratio_sweep.csv")
+    for plugin in plugins:  # compared, and not the baseline's predictions
+        verdicts = set(sweep.loc[sweep["method"] == plugin, "verdict"])
+        assert verdicts and verdicts != {"identical"}, plugin
+    logs = "".join(cross_validate_logs(workdir))
+    assert "smote_variants" not in logs  # its INFO lines kept out of the job logs
 
 
 def test_a_code_edit_reruns_the_jobs_that_run_it_and_refits_only_its_cells(

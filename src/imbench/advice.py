@@ -5,7 +5,7 @@ scored best, its gain over the baseline, and whether the advice agrees."""
 import numpy as np
 import pandas as pd
 
-from imbench.classifiers import CLASSIFIERS
+from imbench import classifiers
 from imbench.names import label
 from imbench.stats import (
     MIN_INSTANCES,
@@ -43,7 +43,7 @@ GUIDE_COLUMNS = [
 
 def rule_of_thumb(classifier, rate):
     """The usual advice for ``classifier`` at positive rate ``rate``: (method, why)."""
-    traits = CLASSIFIERS[classifier].traits
+    traits = classifiers.active()[classifier].traits
     if rate >= BALANCED_FROM:
         return "baseline", "balanced classes need no handling"
     if "trees" in traits:

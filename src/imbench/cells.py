@@ -12,6 +12,7 @@ logged, discarded and refitted. Outputs are copies, never links, so editing or
 truncating an output cannot reach the cache.
 """
 
+import functools
 import hashlib
 import inspect
 import json
@@ -26,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from imbench.classifiers import CLASSIFIERS
+from imbench import plugins
 from imbench.config import config_hash
 from imbench.evaluation import evaluate_cell
 from imbench.fitting import fit_cell
@@ -37,7 +38,6 @@ from imbench.io import (
     table_digest,
     write_table_with_meta,
 )
-from imbench.methods import METHODS
 from imbench.provenance import module_source, package_versions
 from imbench.records import CellRecord, FitParams
 from imbench.thresholds import ThresholdRule
@@ -45,39 +45,30 @@ from imbench.views import view_record
 
 log = logging.getLogger("imbench")
 FIT_MODULES = ("imbench.fitting", "imbench.seeds")  # the code every fit runs
-# registry fields a fit ignores: names, docs, config schemas, the neutral settings
-NOT_FIT_CODE = {
-    "name",
-    "description",
-    "family",
-    "params",
-    "refined",
-    "estimator",
-    "neutral",
-    "unlike_baseline",
-    "tolerance",
-}
+# a classifier's fields a fit ignores: its name, config schemas, traits, install hint
+NOT_FIT_CODE = {"name", "estimator", "refined", "traits", "needs"}
 
 
-def cell_identity(dataset, name, params, data):
-    """What the predictions of cell ``name`` (``classifier/method``) of ``dataset``
-    depend on, as JSON: its ``FitParams``, the dataset's digest ``data``, the code
-    and the packages."""
-    classifier, method = name.split("/")
+def cell_identity(dataset, classifier, method, params, data):
+    """What the predictions of the cell of ``dataset``, ``classifier`` (a
+    ``classifiers.Classifier``) x ``method`` (a ``methods.Method``) depend on, as
+    JSON: its ``FitParams``, the dataset's digest ``data``, the code and the
+    packages."""
     return {
         "dataset": dataset,
-        "classifier": classifier,
-        "method": method,
+        "classifier": classifier.name,
+        "method": method.name,
         "params": params.to_json(),
         "data": data,
-        "code": fit_code_digest(CLASSIFIERS[classifier], METHODS[method]),
+        "code": fit_code_digest(classifier, method),
         "packages": package_versions(),
     }
 
 
-def run_cell(X, y, identity, cache_dir, output, evaluation):
-    """Predictions of the cell ``identity`` describes, from the cache or fitted
-    (failures are not cached), copied to ``output``, then scored.
+def run_cell(X, y, identity, cache_dir, output, evaluation, classifier, method):
+    """Predictions of the cell ``identity`` describes (of ``classifier`` x
+    ``method``: ``cell_identity``), from the cache or fitted (failures are not
+    cached), copied to ``output``, then scored.
 
     ``evaluation`` holds ``rules`` (``ThresholdRule`` names), ``cost_ratios`` and
     ``grid_size``. Returns its metrics (None unless it ran), its ``CellRecord``
@@ -88,9 +79,10 @@ def run_cell(X, y, identity, cache_dir, output, evaluation):
     found, fit = read_cached(cached, identity), None
     if found is None:
         start, cpu = time.perf_counter(), time.process_time()
-        cell = [identity[key] for key in ("dataset", "classifier", "method")]
         params = FitParams.from_json(identity["params"])
-        predictions, record = fit_cell(X, y, *cell, params)
+        predictions, record = fit_cell(
+            X, y, identity["dataset"], classifier, method, params
+        )
         fit = {
             "seconds": time.perf_counter() - start,
             "cpu_seconds": time.process_time() - cpu,
@@ -115,17 +107,17 @@ def run_cell(X, y, identity, cache_dir, output, evaluation):
 
 
 def run_view(baseline_output, method, params, output, evaluation):
-    """The cell of a threshold method as a view of its baseline cell, whose
-    predictions ``run_cell`` wrote to ``baseline_output`` (``imbench.views``):
-    written to ``output`` with its own thresholds, then scored. Returns what
-    ``run_cell`` does, with no fit."""
+    """The cell of ``method`` (a ``methods.ThresholdView``) as a view of
+    its baseline cell, whose predictions ``run_cell`` wrote to ``baseline_output``
+    (``imbench.views``): written to ``output`` with its own thresholds, then scored.
+    Returns what ``run_cell`` does, with no fit."""
     table, stored = read_table_with_meta(baseline_output)
-    criterion = METHODS[method].criterion(params)
+    criterion = method.criterion(params)
     predictions = table.to_pandas()
     record = view_record(
         CellRecord.from_json(stored),
         predictions,
-        method,
+        method.name,
         params,
         criterion,
         evaluation["grid_size"],
@@ -242,22 +234,28 @@ def data_digest(X, y):
 
 def fit_code_digest(classifier, method):
     """SHA-256 of the code a cell of ``classifier`` x ``method`` runs to fit: the
-    modules every fit runs, the two registry entries' settings, and the source of
-    their factories with every imbench function and module those use. Code that
-    makes the data is not here: the data's digest is part of the key."""
+    modules every fit runs, the classifier's settings, the method's recipe and
+    neighbour counts (``methods.Recipe``, ``Applies``), the source of their
+    factories with every imbench function and module those use, and a plug-in's
+    own code (``plugins.outside_code``). How a method is shown, where it applies and
+    its neutral setting are not here; nor is the code that makes the data, whose
+    digest is part of the key."""
     digest = hashlib.sha256()
     for module in FIT_MODULES:
         digest.update(module_source(module).encode())
-    for entry in (classifier, method):
-        settings = {
-            key: value
-            for key, value in vars(entry).items()
-            if key not in NOT_FIT_CODE and not callable(value)
-        }
+    parts = [
+        {k: v for k, v in vars(classifier).items() if k not in NOT_FIT_CODE},
+        {**vars(method.recipe), "neighbour_params": method.applies.neighbour_params},
+    ]
+    for part in parts:
+        settings = {k: v for k, v in part.items() if not callable(v)}
         digest.update(json.dumps(settings, sort_keys=True, default=sorted).encode())
-        functions = [value for value in vars(entry).values() if callable(value)]
-        for text in _sources(functions):
+        for text in _sources([v for v in part.values() if callable(v)]):
             digest.update(text.encode())
+    for path in (classifier.plugin, method.plugin and method.plugin.path):
+        if path:
+            outside = plugins.outside_code(path)
+            digest.update(json.dumps(outside, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -267,6 +265,9 @@ def _sources(functions):
     texts, seen, todo = [], set(), list(functions)
     while todo:
         function = todo.pop()
+        if isinstance(function, functools.partial):  # a plug-in's factory
+            texts.append(repr((function.args, function.keywords)))
+            function = function.func
         if id(function) in seen:
             continue
         seen.add(id(function))

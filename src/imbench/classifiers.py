@@ -8,6 +8,7 @@ schema derived from scikit-learn's own parameter constraints by ``derive_params`
 file is stale, and another checks its verdicts against scikit-learn's).
 """
 
+import functools
 import importlib
 import json
 import numbers
@@ -15,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from imbench.active import ActiveRegistry
 
 PARAMS_FILE = Path(__file__).with_name("classifier_params.json")
 
@@ -32,7 +35,10 @@ class Classifier:
     defaults : dict
         Parameters used where the config gives none.
     traits : frozenset of str
-        What the estimator supports: ``class_weight``, ``sample_weight``, ``scaling``
+        What the estimator supports: ``class_weight``, ``sample_weight``,
+        ``boostable`` (AdaBoost can boost it: it splits whatever its sample weights
+        sum to; XGBoost's ``min_child_weight`` is an absolute sum, so under
+        AdaBoost's weights, which sum to 1, its trees never split), ``scaling``
         (wants standardised inputs), ``focal`` (has a focal-loss analogue),
         ``forest`` (is a random forest), ``trees`` (a tree ensemble), ``neural`` (a
         neural network); the last two pick the rule of thumb in the decision guide.
@@ -43,9 +49,15 @@ class Classifier:
         whose items must be positive integers).
     estimator : str
         The scikit-learn class, as ``module.Class``: its parameter constraints are the
-        config's.
+        config's. Empty for a library without them, whose ``refined`` schemas are
+        then all the config may set.
+    needs : str
+        The module it comes from when that is in an optional extra of imbench's
+        (checked at planning time, without importing it).
     set_by_imbench : tuple of str
         Parameters imbench sets itself (seeds, threads), not the config.
+    plugin : str
+        A plug-in's import path (``imbench.plugins``), empty for imbench's own.
     """
 
     name: str
@@ -56,11 +68,16 @@ class Classifier:
     traits: frozenset = frozenset()
     focal_params: Callable[[dict], dict] | None = None
     refined: dict = field(default_factory=dict)
+    needs: str = ""
+    plugin: str = ""
 
     def config_schema(self):
         """JSON schema of the classifier's ``params`` in a config: the derived one,
-        with ``refined`` parameters narrowed where the constraints say too little."""
-        properties = json.loads(PARAMS_FILE.read_text())[self.name]
+        with ``refined`` parameters narrowed where the constraints say too little;
+        any mapping for a plug-in, whose trial fit checks them."""
+        if self.plugin:
+            return {"type": "object"}
+        properties = json.loads(PARAMS_FILE.read_text()).get(self.name, {})
         return {
             "type": "object",
             "additionalProperties": False,
@@ -78,6 +95,15 @@ class Classifier:
             weights = params["class_weight"].items()
             params["class_weight"] = {int(label): w for label, w in weights}
         return self.factory(params, seed, threads)
+
+    def missing(self):
+        """How to install the optional library the classifier needs, or None when
+        it is installed (found without importing it)."""
+        import importlib.util
+
+        if not self.needs or importlib.util.find_spec(self.needs):
+            return None
+        return f"needs {self.needs}, not installed: pip install 'imbench[boosting]'"
 
     def fit_refusal(self, params):
         """Why the estimator refuses ``params`` when it fits (combinations its
@@ -123,6 +149,45 @@ def _mlp(params, seed, threads):
     return FocalLossClassifier(**_network(params), random_state=seed)
 
 
+def _lightgbm(params, seed, threads):
+    from lightgbm import LGBMClassifier
+
+    # deterministic and row-wise: the same model whatever the thread count
+    return LGBMClassifier(
+        **params,
+        random_state=seed,
+        n_jobs=threads,
+        deterministic=True,
+        force_row_wise=True,
+        verbose=-1,
+    )
+
+
+def _xgboost(params, seed, threads):
+    from imbench.boosting import XGBoost
+
+    return XGBoost(**params, random_state=seed, n_jobs=threads)
+
+
+def _boosting_params(extra):
+    """The parameters imbench lets a config set on a boosting library's model (the
+    libraries check none of their own until fitting and ignore unknown ones)."""
+    count = {"type": "integer", "minimum": 1}
+    rate = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+    non_negative = {"type": "number", "minimum": 0}
+    return {
+        "n_estimators": count,
+        "learning_rate": {"type": "number", "exclusiveMinimum": 0},
+        "max_depth": {"type": "integer"},
+        "subsample": rate,
+        "colsample_bytree": rate,
+        "reg_alpha": non_negative,
+        "reg_lambda": non_negative,
+        "min_child_weight": non_negative,
+        **extra,
+    }
+
+
 def _network(params):
     """Parameters of imbench's network trained with the cross-entropy (the focal loss
     at gamma 0, alpha 0.5) unless ``params`` set the focal loss's; layer sizes as a
@@ -139,7 +204,9 @@ CLASSIFIERS = {
             _logistic_regression,
             "sklearn.linear_model.LogisticRegression",
             defaults={"C": 1.0, "max_iter": 1000, "tol": 1e-4},  # tol: scikit-learn's
-            traits=frozenset({"class_weight", "sample_weight", "scaling", "focal"}),
+            traits=frozenset(
+                {"class_weight", "sample_weight", "boostable", "scaling", "focal"}
+            ),
             # the same model and optimiser settings, fitted by imbench's L-BFGS
             focal_params=lambda p: {
                 "hidden_layer_sizes": (),
@@ -154,14 +221,16 @@ CLASSIFIERS = {
             "sklearn.ensemble.RandomForestClassifier",
             ("random_state", "n_jobs"),
             defaults={"n_estimators": 100, "min_samples_leaf": 1},
-            traits=frozenset({"class_weight", "sample_weight", "forest", "trees"}),
+            traits=frozenset(
+                {"class_weight", "sample_weight", "boostable", "forest", "trees"}
+            ),
         ),
         Classifier(
             "hist_gradient_boosting",
             _hist_gradient_boosting,
             "sklearn.ensemble.HistGradientBoostingClassifier",
             defaults={"max_iter": 100, "learning_rate": 0.1},
-            traits=frozenset({"class_weight", "sample_weight", "trees"}),
+            traits=frozenset({"class_weight", "sample_weight", "boostable", "trees"}),
         ),
         Classifier(
             "mlp",
@@ -172,7 +241,9 @@ CLASSIFIERS = {
             # alpha of 1e-4 is overconfident (calibration slope 0.2); 3 makes it as
             # calibrated as MLPClassifier's (docs/sanity.md)
             defaults={"hidden_layer_sizes": [32], "l2": 3.0, "max_iter": 500},
-            traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
+            traits=frozenset(
+                {"sample_weight", "boostable", "scaling", "focal", "neural"}
+            ),
             focal_params=_network,
             refined={
                 "hidden_layer_sizes": {
@@ -182,8 +253,86 @@ CLASSIFIERS = {
                 }
             },
         ),
+        Classifier(
+            "lightgbm",
+            _lightgbm,
+            set_by_imbench=("random_state", "n_jobs"),
+            defaults={"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31},
+            traits=frozenset({"class_weight", "sample_weight", "boostable", "trees"}),
+            refined=_boosting_params(
+                {
+                    "num_leaves": {"type": "integer", "minimum": 2},
+                    "min_child_samples": {"type": "integer", "minimum": 0},
+                    "subsample_freq": {"type": "integer", "minimum": 0},
+                    "class_weight": {
+                        "description": "None, 'balanced' or a weight per class",
+                        "anyOf": [
+                            {"type": "null"},
+                            {"enum": ["balanced"]},
+                            {"type": "object"},
+                        ],
+                    },
+                }
+            ),
+            needs="lightgbm",
+        ),
+        Classifier(
+            "xgboost",
+            _xgboost,
+            set_by_imbench=("random_state", "n_jobs"),
+            defaults={"n_estimators": 100, "learning_rate": 0.1, "max_depth": 6},
+            traits=frozenset({"class_weight", "sample_weight", "trees"}),
+            refined=_boosting_params(
+                {
+                    "max_leaves": {"type": "integer", "minimum": 0},
+                    "gamma": {"type": "number", "minimum": 0},
+                    "class_weight": {
+                        "description": "None or 'balanced' (scale_pos_weight)",
+                        "anyOf": [{"type": "null"}, {"enum": ["balanced"]}],
+                    },
+                }
+            ),
+            needs="xgboost",
+        ),
     ]
 }
+
+
+def _plugin_classifier(path, params, seed, threads):
+    from imbench.plugins import build
+
+    return build(path, params, seed)
+
+
+TRAITS = (  # the traits a plug-in may declare (the others pick built-in rules)
+    "class_weight",
+    "sample_weight",
+    "boostable",
+    "scaling",
+    "trees",
+    "neural",
+)
+
+
+def resolve(name, entry):
+    """The classifier a config's ``classifiers.<name>`` entry names: a built-in, or a
+    plug-in (``import``: the import path of anything scikit-learn-like with
+    ``predict_proba``, with the ``traits`` it declares). Imports nothing."""
+    if name in CLASSIFIERS:
+        return CLASSIFIERS[name]
+    path = entry["import"]
+    return Classifier(
+        name,
+        functools.partial(_plugin_classifier, path),
+        set_by_imbench=(),
+        traits=frozenset(entry.get("traits", [])),
+        plugin=path,
+    )
+
+
+# the registry of a config's classifiers, and the one of the step running now
+ACTIVE = ActiveRegistry("classifiers", CLASSIFIERS, resolve)
+registry, active, using = ACTIVE.registry, ACTIVE.active, ACTIVE.using
 
 
 def derive_params(classifier):
@@ -265,7 +414,11 @@ def _interval_schema(interval, real_not_int):
 if __name__ == "__main__":
     PARAMS_FILE.write_text(
         json.dumps(
-            {name: derive_params(entry) for name, entry in CLASSIFIERS.items()},
+            {
+                name: derive_params(entry)
+                for name, entry in CLASSIFIERS.items()
+                if entry.estimator
+            },
             indent=1,
             sort_keys=True,
         )

@@ -7,7 +7,7 @@ the methods' ranks over dataset instances.
 import numpy as np
 import pandas as pd
 
-from imbench.methods import METHODS
+from imbench.methods import active
 from imbench.names import label, lower_is_better
 from imbench.stats import (
     DEGENERATE,
@@ -116,7 +116,10 @@ def gains_over(metrics, metric, rule, equivalence, reference="baseline"):
 def handling(methods):
     """The methods among ``methods`` that are their baseline plus one handling
     change (another model family is not "handling")."""
-    return [m for m in methods if m not in METHODS or METHODS[m].neutral is not None]
+    registry = active()
+    return [
+        m for m in methods if m not in registry or not registry[m].neutral.other_family
+    ]
 
 
 ROPE_FACTORS = (0.5, 2.0)  # the sensitivity of every verdict to its ROPE

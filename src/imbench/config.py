@@ -12,6 +12,7 @@ jsonschema only: no numpy, pandas, pyarrow or scikit-learn (a test holds that).
 """
 
 import copy
+import difflib
 import hashlib
 import json
 import math
@@ -22,11 +23,18 @@ from pathlib import Path
 import yaml
 from jsonschema import Draft202012Validator, validators
 
-from imbench import sources
+from imbench import classifiers, sources
 from imbench.analyses import CATALOGUE
 from imbench.classifiers import CLASSIFIERS
 from imbench.errors import ConfigError
-from imbench.methods import METHODS
+from imbench.methods import (
+    FAMILIES,
+    METHODS,
+    PLUGIN_KINDS,
+    ThresholdView,
+    method_params,
+    registry,
+)
 from imbench.names import (
     DECISION_METRICS,
     DEFAULT_ROPE,
@@ -73,6 +81,7 @@ def _with_defaults(validator_class):
 ConfigValidator = _with_defaults(Draft202012Validator)
 SHALLOW = ("type", "const", "enum")  # validators that fail on the wrong branch
 JOB_MB, DATA_COPIES = 2000, 20  # a dataset job's memory (Plan.job_memory_mb)
+IMPORT_PATH = re.compile(r"[^:\s]+:[A-Za-z_][\w.]*")  # a plug-in's module:Class
 
 
 def config_schema(schema_path):
@@ -82,6 +91,11 @@ def config_schema(schema_path):
     properties["methods"]["properties"] = {
         name: method.config_schema() for name, method in METHODS.items()
     }
+    traits = schema["$defs"]["own_classifier"]["properties"]["traits"]
+    traits["items"] = {"enum": list(classifiers.TRAITS)}
+    own = schema["$defs"]["own_method"]["properties"]
+    own["like"]["enum"] = sorted(METHODS)
+    own["family"]["enum"] = [*FAMILIES, "other"]
     properties["equivalence"]["properties"]["rope"]["propertyNames"] = {
         "enum": sorted(DEFAULT_ROPE)
     }
@@ -191,12 +205,16 @@ class Cell:
 class Plan:
     """Everything the workflow needs, derived from a validated config.
 
-    ``datasets`` maps each instance's name to its spec record (see
-    ``imbench.sources``); ``rules`` are the threshold rules every cell is evaluated
-    at besides a method's own.
+    ``methods`` maps every method name to its ``methods.Method`` (the config's
+    variants and plug-ins among them), ``classifiers`` every classifier name to its
+    ``classifiers.Classifier``; ``datasets`` maps each instance's name to its
+    spec record (see ``imbench.sources``); ``rules`` are the threshold rules every
+    cell is evaluated at besides a method's own.
     """
 
     config: dict
+    methods: dict = field(default_factory=dict)
+    classifiers: dict = field(default_factory=dict)
     datasets: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)
     data_bytes: dict = field(default_factory=dict)
@@ -233,7 +251,9 @@ class Plan:
             classifier_params=canonical(
                 config["classifiers"][cell.classifier]["params"]
             ),
-            method_params=canonical(config["methods"][cell.method]),
+            method_params=canonical(
+                method_params(cell.method, config["methods"][cell.method])
+            ),
             # one seed for every method of a classifier on a dataset (common random
             # numbers): a method with its handling turned off gives exactly its
             # baseline's model
@@ -249,15 +269,51 @@ class Plan:
 
     def check_fits(self):
         """``ConfigError`` for classifier parameters that the estimator refuses only
-        when fitting: a fit on a tiny dataset per classifier, run when the workflow
-        starts (it imports scikit-learn, which planning does not)."""
+        when fitting (a fit on a tiny dataset per classifier) and for a plug-in
+        classifier or method that breaks its contract (``plugins.check_classifier``;
+        ``plugins.check``, on the first classifier the method runs with); run when
+        the workflow starts (it imports scikit-learn, which planning does not).
+        Returns the contract's warnings, one line each."""
+        from imbench import plugins
+
         for name in sorted({cell.classifier for cell in self.cells}):
             params = self.config["classifiers"][name]["params"]
-            refusal = CLASSIFIERS[name].fit_refusal(params)
+            if self.classifiers[name].plugin:  # it imports, builds, fits: first
+                plugins.check_classifier(self.classifiers[name], params)
+            refusal = self.classifiers[name].fit_refusal(params)
             if refusal:
                 raise ConfigError(
                     f"classifiers.{name}.params: refused when fitting ({refusal})"
                 )
+        first_classifier = {}
+        for cell in sorted(self.cells, key=lambda cell: cell.classifier):
+            first_classifier.setdefault(cell.method, cell.classifier)
+        warnings = []
+        for method, classifier in sorted(first_classifier.items()):
+            entry = self.methods[method]
+            if entry.plugin:
+                params = method_params(method, self.config["methods"][method])
+                classifier_params = self.config["classifiers"][classifier]["params"]
+                warnings += plugins.check(
+                    entry, params, self.classifiers[classifier], classifier_params
+                )
+        return warnings
+
+    def plugin_digests(self):
+        """``plugins.source_digest`` of each plug-in the cells run, by name."""
+        from imbench import plugins
+
+        paths = {}
+        for cell in self.cells:
+            classifier, method = (
+                self.classifiers[cell.classifier],
+                self.methods[cell.method],
+            )
+            if classifier.plugin:
+                paths[f"classifiers.{cell.classifier}"] = classifier.plugin
+            if method.plugin:
+                paths[f"methods.{cell.method}"] = method.plugin.path
+        return {key: plugins.source_digest(path) for key, path in sorted(paths.items())}
 
     def rule_names(self):
         """Names of the threshold rules every cell is evaluated at."""
@@ -384,6 +440,22 @@ def _check_headline(config, plan):
             )
 
 
+def _check_classifiers(config):
+    """A classifier of one's own has an import path; one from an optional library
+    names its install command."""
+    for name, entry in config["classifiers"].items():
+        if name not in CLASSIFIERS:
+            if not IMPORT_PATH.fullmatch(entry["import"]):
+                raise ConfigError(
+                    f"classifiers.{name}.import: {entry['import']!r} is not an import "
+                    'path ("module:Class" or "file.py:Class")'
+                )
+            continue
+        missing = CLASSIFIERS[name].missing()
+        if missing:
+            raise ConfigError(f"classifiers.{name}: {missing}")
+
+
 def _check_class_weights(config):
     """A ``class_weight`` mapping names the classes 0 (negative) and 1 (positive),
     the labels imbench gives every dataset, with positive weights."""
@@ -416,6 +488,41 @@ def _check_cost_ratios(config):
             )
 
 
+def _check_own_methods(config):
+    """A method outside the registry is one variant (``like``) or one plug-in (an
+    import path); a variant's ``params`` are its built-in's, checked as theirs."""
+    kinds = ("like", *PLUGIN_KINDS)
+    for name, entry in config["methods"].items():
+        if name in METHODS:
+            continue
+        given = [kind for kind in kinds if kind in entry]
+        if len(given) != 1:
+            close = difflib.get_close_matches(name, METHODS, n=1)
+            guess = f" (did you mean {close[0]}?)" if close else ""
+            raise ConfigError(
+                f"methods.{name}: not a built-in method{guess}; a method of your own "
+                "names exactly one of like, sampler or estimator, not "
+                f"{given or 'none'}"
+            )
+        for kind in PLUGIN_KINDS:
+            if kind in entry and not IMPORT_PATH.fullmatch(entry[kind]):
+                raise ConfigError(
+                    f"methods.{name}.{kind}: {entry[kind]!r} is not an import path "
+                    '("module:Class" or "file.py:Class")'
+                )
+        if "like" in entry:
+            for key in ("neutral", "tolerance"):
+                if key in entry:
+                    raise ConfigError(
+                        f"methods.{name}.{key}: a variant is tested as its built-in "
+                        f"{entry['like']} is; {key} is for plug-ins"
+                    )
+            schema = METHODS[entry["like"]].config_schema()
+            for error in ConfigValidator(schema).iter_errors(entry["params"]):
+                path = _key(("methods", name, "params", *error.absolute_path))
+                raise ConfigError(f"{path}: {error.message.splitlines()[0]}")
+
+
 def _check_unique_names(config):
     seen = set()
     for i, entry in enumerate(config["datasets"]["files"]):
@@ -436,9 +543,9 @@ def _expand_cells(config, plan):
                     f"classifiers.{classifier_name}.methods: {method_name!r} is not "
                     f"an enabled method (enabled: {', '.join(config['methods'])})"
                 )
-            method = METHODS[method_name]
-            reason = method.not_applicable(CLASSIFIERS[classifier_name])
-            if method.is_view:
+            method = plan.methods[method_name]
+            reason = method.not_applicable(plan.classifiers[classifier_name])
+            if isinstance(method, ThresholdView):
                 if "baseline" not in chosen:
                     raise ConfigError(
                         f"classifiers.{classifier_name}.methods: {method_name!r} is "
@@ -475,10 +582,16 @@ def build_plan(config, schema_path, base_dir="."):
         At the first problem, with one line naming the key.
     """
     validate_schema(config, schema_path)
+    _check_classifiers(config)
     _check_class_weights(config)
     _check_cost_ratios(config)
     _check_unique_names(config)
-    plan = Plan(config)
+    _check_own_methods(config)
+    plan = Plan(
+        config,
+        methods=registry(config["methods"]),
+        classifiers=classifiers.registry(config["classifiers"]),
+    )
     plan.rules = plan_rules(
         config["thresholds"]["strategy"], config["thresholds"]["cost_ratios"]
     )

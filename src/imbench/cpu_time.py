@@ -38,8 +38,8 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
-from imbench.classifiers import CLASSIFIERS
-from imbench.methods import METHODS
+from imbench import classifiers
+from imbench.methods import ThresholdView, active, using
 from imbench.records import CellRecord
 
 RECORDS = Path(__file__).with_name("cpu_time_records.csv")
@@ -59,6 +59,8 @@ SIZE_PARAMS = {  # the parameters a model's fit time grows with, linearly
     "random_forest": ("n_estimators",),
     "hist_gradient_boosting": ("max_iter",),
     "mlp": ("max_iter", "hidden_layer_sizes"),
+    "lightgbm": ("n_estimators",),
+    "xgboost": ("n_estimators",),
 }
 MEMBER_PARAMS = ("n_members", "boosting_rounds")
 
@@ -78,15 +80,21 @@ def work(classifier, method, params, width):
     ``records.FitParams``)."""
     cv = params.cv
     fits = cv.folds * cv.repeats * (1 + validation_fits(params.thresholds))
-    model = {**CLASSIFIERS[classifier].defaults, **params.classifier_params}
+    entry = classifiers.active().get(classifier)
+    model = {**(entry.defaults if entry else {}), **params.classifier_params}
     size = 1.0
     for name in SIZE_PARAMS.get(classifier, ()):
         value = model[name]
         size *= sum(value) if isinstance(value, list) else value
-    members = {**METHODS[method].defaults, **params.method_params}
+    entry = active().get(method)
+    members = {**(entry.defaults if entry else {}), **params.method_params}
     for name in MEMBER_PARAMS:
         size *= members.get(name, 1)
     return fits, size, width
+
+
+def _is_view(method):
+    return isinstance(active().get(method), ThresholdView)
 
 
 def read_records(path=RECORDS):
@@ -134,14 +142,14 @@ class CostModel:
     def recorded_rows(self, classifier, method):
         """``(fewest, most)`` rows of this pair's records; None without any (or for
         a view, which costs nothing)."""
-        if METHODS[method].is_view or not self.covers(classifier, method):
+        if _is_view(method) or not self.covers(classifier, method):
             return None
         rows = self.units[classifier, method]
         return min(rows), max(rows)
 
     def seconds(self, classifier, method, rate, rows, fits, size, width):
         """Estimated CPU-seconds of one cell; None without records."""
-        if METHODS[method].is_view:
+        if _is_view(method):
             return 0.0
         if not self.covers(classifier, method):
             return None
@@ -420,7 +428,11 @@ def main(argv=None):
         message = " ".join(str(error).split())  # YAML's errors span lines
         raise SystemExit(f"imbench-cost: {args.configfile}: {message}") from None
     model = CostModel([*shipped, *local])
-    text, _ = summary(estimate(plan, model, shapes), model)
+    with (
+        using(plan.config["methods"]),
+        classifiers.using(plan.config["classifiers"]),
+    ):
+        text, _ = summary(estimate(plan, model, shapes), model)
     print(text)
     print(
         f"records: {len(shipped):,} shipped ({RECORDS.name}), each cell's share of its "

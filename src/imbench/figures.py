@@ -13,10 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import seaborn as sns
 
-from imbench.classifiers import CLASSIFIERS
+from imbench import classifiers
 from imbench.costs import bayes_threshold
 from imbench.io import atomic_path
-from imbench.methods import FAMILIES, METHODS
+from imbench.methods import FAMILIES, active
 from imbench.names import label
 from imbench.stats import t_interval
 
@@ -42,7 +42,7 @@ def method_style(method):
     of every comparison; the others fixed by their place in the registry."""
     if method == "baseline":
         return "black", _DASHES[0]
-    handling = [name for name in METHODS if name != "baseline"]
+    handling = [name for name in active() if name != "baseline"]
     index = handling.index(method) if method in handling else len(handling)
     return _PALETTE[index % 10], _DASHES[(index // 10) % len(_DASHES)]
 
@@ -50,24 +50,22 @@ def method_style(method):
 def method_label(method):
     """``method`` as legends show it, marked where it is not its baseline plus one
     change (another model family: no setting turns it into the baseline)."""
-    entry = METHODS.get(method)
+    entry = active().get(method)
     return (
-        f"{method} (other model family)" if entry and entry.neutral is None else method
+        f"{method} (other model family)"
+        if entry and entry.neutral.other_family
+        else method
     )
 
 
 MAX_LINES = 5  # methods a panel shows beside the baseline: more cannot be followed
-FAMILY_ORDER = (*FAMILIES, "other")  # "other": a method from outside the registry
+FAMILY_ORDER = (*FAMILIES, "other")  # "other": a plug-in's unless it says
 
 
 def method_groups(methods):
     """``methods`` (the baseline left out) in groups of at most ``MAX_LINES``, one
     group per panel: whole families together where they fit, in registry order."""
-    order = list(METHODS)
-    handling = sorted(
-        (m for m in set(methods) if m != "baseline"),
-        key=lambda m: (order.index(m) if m in order else len(order), m),
-    )
+    handling = _registry_order(methods)
     groups, current = [], []
     for family in FAMILY_ORDER:
         members = [m for m in handling if _family(m) == family]
@@ -79,6 +77,29 @@ def method_groups(methods):
             members = members[MAX_LINES:]
         current += members
     return [*groups, current] if current or not groups else groups
+
+
+def family_rows(methods):
+    """``(family, methods)`` of each row of a figure with a row per family: the
+    methods among ``methods`` (the baseline left out) of each family in registry
+    order, a family of more than ``MAX_LINES`` over several rows."""
+    rows = []
+    for family in FAMILY_ORDER:
+        members = [m for m in _registry_order(methods) if _family(m) == family]
+        rows += [
+            (family, members[i : i + MAX_LINES])
+            for i in range(0, len(members), MAX_LINES)
+        ]
+    return rows
+
+
+def _registry_order(methods):
+    """The methods among ``methods`` but the baseline, in registry order."""
+    order = list(active())
+    return sorted(
+        (m for m in set(methods) if m != "baseline"),
+        key=lambda m: (order.index(m) if m in order else len(order), m),
+    )
 
 
 def panel_columns(methods_by_classifier):
@@ -223,20 +244,22 @@ def ratio_sweep(gains, title, paths):
     family_of = gains["method"].map(_family)
     informative = gains[gains["verdict"] != "identical"]
     shown = set(informative["method"].map(_family))
-    families = [f for f in FAMILY_ORDER if f in shown]
-    if not families:
+    rows = family_rows(gains.loc[family_of.isin(shown), "method"])
+    if not rows:
         return note(paths, f"{title}: every method is the baseline's by construction")
     classifiers = sorted(gains["classifier"].unique())
-    figure, axes = panel_grid(len(families), len(classifiers))
+    figure, axes = panel_grid(len(rows), len(classifiers))
     rope = gains["rope"].iloc[0]
-    for row, family in enumerate(families):
+    for row, (family, members) in enumerate(rows):
         for column, classifier in enumerate(classifiers):
             axis = axes[row, column]
             if row == 0:
                 axis.set_title(classifier, fontsize=TEXT)
             if column == 0:
                 axis.set_ylabel(f"{family}\ngain", fontsize=TEXT)
-            chosen = gains[(gains["classifier"] == classifier) & (family_of == family)]
+            chosen = gains[
+                (gains["classifier"] == classifier) & gains["method"].isin(members)
+            ]
             rate_axis(axis, gains["positive_rate"])
             if chosen.empty:
                 axis.grid(False)
@@ -269,10 +292,11 @@ def ratio_sweep(gains, title, paths):
             min_span(axis)
     for axis in axes[-1]:
         axis.set_xlabel(RATE_LABEL)
-    drawn = set(gains.loc[family_of.isin(families), "verdict"])
+    drawn = set(gains.loc[family_of.isin(shown), "verdict"])
     for verdict, style in VERDICT_MARKERS.items():
         if verdict in drawn or verdict not in NO_VERDICT:
-            axes[0, 0].plot([], [], ls="none", color="black", label=verdict, **style)
+            # on the last panel: the legend lists every method before the markers
+            axes[-1, -1].plot([], [], ls="none", color="black", label=verdict, **style)
     unit = gains["gain_unit"].iloc[0]
     pooled = gains.drop_duplicates("positive_rate").sort_values("positive_rate")
     pooled = pooled[pooled["sources"].str.contains(r"\+", regex=True)]
@@ -289,13 +313,14 @@ def ratio_sweep(gains, title, paths):
 
 
 def _family(method):
-    return METHODS[method].family if method in METHODS else "other"
+    entry = active().get(method)
+    return entry.shown.family if entry else "other"
 
 
 def classifier_colour(classifier):
     """A classifier's colour where one panel shows several classifiers: fixed by its
     place in the registry."""
-    order = list(CLASSIFIERS)
+    order = list(classifiers.active())
     index = order.index(classifier) if classifier in order else len(order)
     return _PALETTE[index % len(_PALETTE)]
 
@@ -599,7 +624,7 @@ def mean_ranks(table, paths, alpha):
     finds a difference; each rate's N (observations) under it."""
     classifiers = sorted(table["classifier"].unique())
     metrics = list(dict.fromkeys(table["metric"]))
-    order = {m: i for i, m in enumerate(METHODS)}
+    order = {m: i for i, m in enumerate(active())}
     methods_of = {
         c: sorted(
             table.loc[table["classifier"] == c, "method"].unique(),

@@ -7,8 +7,8 @@ as the tables hold them, rounded (probabilities to 2 decimals, metric values to 
 
 import pandas as pd
 
-from imbench.classifiers import CLASSIFIERS
-from imbench.methods import METHODS
+from imbench import classifiers
+from imbench.methods import active
 from imbench.names import F1_AVERAGES, label
 from imbench.stats import MIN_INSTANCES, probability_text
 
@@ -532,11 +532,12 @@ def question_4(gaps, pattern):
 
 
 def _family(method):
-    return METHODS[method].family if method in METHODS else ""
+    entry = active().get(method)
+    return entry.shown.family if entry else ""
 
 
 def _traits(classifier):
-    entry = CLASSIFIERS.get(classifier)
+    entry = classifiers.active().get(classifier)
     return entry.traits if entry else frozenset()
 
 

@@ -20,8 +20,6 @@ from sklearn.model_selection import (
 )
 from sklearn.utils.class_weight import compute_class_weight
 
-from imbench.classifiers import CLASSIFIERS
-from imbench.methods import METHODS
 from imbench.provenance import package_versions
 from imbench.records import CellRecord
 from imbench.seeds import seed_from
@@ -299,19 +297,22 @@ def cross_validate(
 
 
 def fit_cell(X, y, dataset, classifier, method, params):
-    """Cross-validate one cell (fit parameters ``params``, a ``records.FitParams``)
-    in one thread; returns its predictions and its ``records.CellRecord``.
+    """Cross-validate one cell of ``dataset``, ``classifier`` (a
+    ``classifiers.Classifier``) x ``method`` (a ``methods.Method``) with fit
+    parameters ``params`` (a ``records.FitParams``), in one thread; returns its
+    predictions and its ``records.CellRecord``.
 
     A method that cannot apply to this data (``not_applicable``) or raises while
     fitting (``failed``) is recorded as such with the reason, never raised, so the
     rest of the benchmark goes on.
     """
-    entry = METHODS[method]
-    record = CellRecord(dataset, classifier, method, params, package_versions())
+    record = CellRecord(
+        dataset, classifier.name, method.name, params, package_versions()
+    )
     predictions = empty_predictions()
     try:
-        estimator = entry.build(
-            CLASSIFIERS[classifier],
+        estimator = method.build(
+            classifier,
             params.classifier_params,
             params.method_params,
             params.seed,
@@ -322,9 +323,9 @@ def fit_cell(X, y, dataset, classifier, method, params):
             estimator,
             params.cv,
             params.thresholds,
-            entry.neighbour_params,
-            keep_members=entry.keeps_members,
-            balances_inside=entry.balances_inside,
+            method.applies.neighbour_params,
+            keep_members=method.recipe.keeps_members,
+            balances_inside=method.recipe.balances_inside,
         )
         predictions, record.folds = result.predictions, result.folds
     except NotApplicable as error:

@@ -5,7 +5,7 @@ while fitting, as a buggy or incompatible method would; with ``IMBENCH_FAULT`` s
 
 import os
 
-from imbench.methods import METHODS, Method, make_pipeline
+from imbench.methods import METHODS, Method, Presentation, Recipe, make_pipeline
 
 INJECTED = "injected fault: always_fails raises while fitting"
 
@@ -22,7 +22,7 @@ def _always_fails(classifier, classifier_params, params, seed, threads):
 
 
 METHODS["always_fails"] = Method(
-    "always_fails", _always_fails, "fails on purpose", family="other"
+    "always_fails", Recipe(_always_fails), Presentation("other", "fails on purpose")
 )
 
 

@@ -21,6 +21,8 @@ for analysis in PLAN.analyses():
             **ANALYSIS_RESOURCES,
         params:
             **PLAN.analysis_params(analysis),
+            methods=PLAN.config["methods"],
+            classifiers=PLAN.config["classifiers"],
             code=code_digest(f"imbench.steps.{analysis.name}"),
         script:
             "../scripts/step.py"

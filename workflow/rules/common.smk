@@ -161,9 +161,11 @@ if _warning:
 
 
 def check_fits():
-    """Before the first job: classifier parameters refused only when fitting."""
+    """Before the first job: classifier parameters refused only when fitting, and
+    plug-ins' contracts."""
     try:
-        PLAN.check_fits()
+        for line in PLAN.check_fits():
+            print(f"imbench: warning: {line}", file=sys.stderr)
     except ConfigError as error:
         sys.exit(f"imbench: config error: {error}")
 

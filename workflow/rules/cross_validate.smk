@@ -20,6 +20,9 @@ rule cross_validate:
     params:
         spec=lambda wildcards: PLAN.datasets[wildcards.dataset],
         cells=cell_params,
+        methods=PLAN.config["methods"],
+        classifiers=PLAN.config["classifiers"],
+        plugins=PLAN.plugin_digests(),
         evaluation={
             "rules": PLAN.rule_names(),
             "cost_ratios": PLAN.cost_ratios(),

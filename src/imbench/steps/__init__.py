@@ -10,13 +10,21 @@ import importlib
 
 
 def run(rule, input, output, params, threads=1):
-    """Run the step of ``rule``; a step with nothing to show (``NothingToShow``) has
-    each of its figures and tables written as a note saying why."""
+    """Run the step of ``rule``, with the config's methods and classifiers (the
+    ``methods`` and ``classifiers`` params, variants and plug-ins among them) as the
+    active registries; a step with nothing to show (``NothingToShow``) has each of
+    its figures and tables written as a note saying why."""
+    from imbench import classifiers, methods
     from imbench.tables import NothingToShow, write_note  # not while planning
 
     step = importlib.import_module(f"imbench.steps.{rule}")
+    params = dict(params)
     try:
-        step.run(input, output, params, threads)
+        with (
+            methods.using(params.pop("methods", None)),
+            classifiers.using(params.pop("classifiers", None)),
+        ):
+            step.run(input, output, params, threads)
     except NothingToShow as nothing:
         figures = [
             path

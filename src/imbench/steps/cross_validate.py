@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 from joblib import Parallel, delayed, parallel_config
 
-from imbench import sources
+from imbench import classifiers, methods, sources
 from imbench.cells import (
     cell_identity,
     data_digest,
@@ -26,7 +26,7 @@ from imbench.cells import (
     same_predictions,
 )
 from imbench.io import write_dataset, write_table_with_meta, write_text
-from imbench.methods import METHODS
+from imbench.methods import ThresholdView
 from imbench.records import CELL_KEYS, METRIC_COLUMNS, FitParams
 
 log = logging.getLogger("imbench")
@@ -54,7 +54,11 @@ def run(input, output, params, threads=1):
     write_dataset(output["dataset"], X, y, info)
     data = data_digest(X, y)
     cells = {name: FitParams.from_json(p) for name, p in params["cells"].items()}
-    fitted = {name: p for name, p in cells.items() if not _view(name)}
+    # the registries here: joblib may dispatch from a thread of its own
+    classifier_of = {name: classifiers.active()[name.split("/")[0]] for name in cells}
+    method_of = {name: methods.active()[name.split("/")[1]] for name in cells}
+    views = {name for name in cells if isinstance(method_of[name], ThresholdView)}
+    fitted = {name: p for name, p in cells.items() if name not in views}
     output_of = {
         name: Path(output["predictions"]) / f"{name}.parquet" for name in cells
     }
@@ -64,10 +68,18 @@ def run(input, output, params, threads=1):
             delayed(run_cell)(
                 X,
                 y,
-                cell_identity(spec["name"], name, cell_params, data),
+                cell_identity(
+                    spec["name"],
+                    classifier_of[name],
+                    method_of[name],
+                    cell_params,
+                    data,
+                ),
                 params["cache"],
                 output_of[name],
                 params["evaluation"],
+                classifier_of[name],
+                method_of[name],
             )
             for name, cell_params in fitted.items()
         )
@@ -82,11 +94,11 @@ def run(input, output, params, threads=1):
                 print(f"imbench: {spec['name']}: {line}", file=sys.stderr, flush=True)
                 shown = elapsed
     for name, cell_params in cells.items():
-        if _view(name):  # after the fits: a view reads its baseline's predictions
-            classifier, method = name.split("/")
+        if name in views:  # after the fits: it reads its baseline's predictions
+            classifier = name.split("/")[0]
             metrics, record, _ = run_view(
                 output_of[f"{classifier}/baseline"],
-                method,
+                method_of[name],
                 cell_params.method_params,
                 output_of[name],
                 params["evaluation"],
@@ -171,8 +183,3 @@ def _log_cell(record, fit):
         record.reason,
         how,
     )
-
-
-def _view(name):
-    """Whether cell ``classifier/method`` is a view of its baseline (no fit)."""
-    return METHODS[name.split("/")[1]].is_view
