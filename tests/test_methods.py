@@ -163,6 +163,28 @@ def test_xgboost_without_class_weight_is_xgboost_and_balanced_is_its_own_weighti
 
 
 @pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
+def test_boostable_says_whether_adaboost_can_boost_the_classifier(classifier):
+    """On a balanced sample, as each EasyEnsemble member sees, AdaBoost's weights
+    (summing to 1) stop XGBoost's trees from splitting (``min_child_weight`` is an
+    absolute sum), so its round is no better than chance; the others learn."""
+    from sklearn.ensemble import AdaBoostClassifier
+
+    rng = np.random.default_rng(0)
+    y = np.r_[np.zeros(40, int), np.ones(40, int)]
+    X = rng.normal(size=(80, 4)) + y[:, None]
+    entry = CLASSIFIERS[classifier]
+    booster = AdaBoostClassifier(
+        estimator=entry.build(SMALL.get(classifier)), n_estimators=3, random_state=0
+    )
+    if "boostable" in entry.traits:
+        assert np.ptp(booster.fit(X, y).predict_proba(X)[:, 1]) > 0.1
+    else:
+        with pytest.raises(ValueError, match="worse than random"):
+            booster.fit(X, y)
+        assert METHODS["easy_ensemble"].not_applicable(entry)
+
+
+@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
 def test_traits_describe_the_estimators(classifier):
     entry = CLASSIFIERS[classifier]
     estimator = entry.build(SMALL.get(classifier))

@@ -74,6 +74,13 @@ def resample(X, y, path, params, seed):
     return np.asarray(X_resampled, dtype=float), np.asarray(y_resampled)
 
 
+@functools.cache
+def _distributions():
+    """Top-level module -> the distributions providing it (a scan of every
+    installed package: once per process)."""
+    return metadata.packages_distributions()
+
+
 def outside_code(path):
     """What a plug-in's cells depend on besides imbench: the source of the module
     that defines it and the distribution (name and version) it comes from, if any,
@@ -82,7 +89,7 @@ def outside_code(path):
     module = sys.modules[getattr(value, "__module__", None) or value.__name__]
     source = Path(inspect.getsourcefile(module)).read_bytes()
     top = module.__name__.split(".")[0]
-    distributions = metadata.packages_distributions().get(top, [])
+    distributions = _distributions().get(top, [])
     distribution = distributions[0] if distributions else None
     return {
         "path": path,
@@ -110,7 +117,7 @@ def source_digest(path):
     if file is not None and file.is_file():
         digest.update(file.read_bytes())
     top = module_name.split(".")[0]
-    for distribution in metadata.packages_distributions().get(top, []):
+    for distribution in _distributions().get(top, []):
         digest.update(f"{distribution} {metadata.version(distribution)}".encode())
     return digest.hexdigest()
 
