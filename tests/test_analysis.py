@@ -18,12 +18,14 @@ from imbench import (
     tables,
 )
 from imbench.findings import (
+    climb_claims,
     elkan_claim,
     elor_claim,
     ensemble_answer,
     f1_answer,
     goorbergh_claim,
     handling_advice,
+    kovacs_claim,
     saito_claim,
     threshold_advice,
 )
@@ -926,6 +928,50 @@ def test_the_elor_claim_is_judged_at_imbalanced_rates_on_strong_classifiers():
     gain = ("hist_gradient_boosting", "random_undersample", 0.05, tuned, "better")
     assert claim(no_gain, gain) == "disagrees"
     assert claim(balanced_gain) == "cannot tell"
+
+
+def test_the_kovacs_claim_is_judged_at_threshold_0_5_on_its_oversamplers_only():
+    """Only smote-variants' ProWSyn (by its import path, whatever the config calls
+    it) counts; better balanced accuracy at 0.5 supports the claim, an equivalent
+    cell refutes it, and the tuned threshold's verdicts are reported beside it."""
+    from imbench import methods
+
+    own = {
+        "pw": {"sampler": "smote_variants:ProWSyn", "family": "oversampling"},
+        "other": {"sampler": "smote_variants:Lee", "family": "oversampling"},
+    }
+    at_half = "balanced_accuracy @ default"
+    with methods.ACTIVE.using({"baseline": {}, "smote": {}, **own}):
+
+        def claim(*cells):
+            return kovacs_claim(sweep_rows(*cells), "tuned_f1")
+
+        helps = ("lightgbm", "pw", 0.01, at_half, "better")
+        tuned_away = ("lightgbm", "pw", 0.01, "f1 @ tuned_f1", "equivalent")
+        verdict, evidence = claim(
+            helps, tuned_away, ("lr", "smote", 0.01, at_half, "worse")
+        )
+        assert verdict == "agrees"
+        assert evidence.startswith("pw against the baseline")
+        assert "better in 0, equivalent in 1, worse in 0 of 1" in evidence
+        assert claim(helps, ("lr", "pw", 0.05, at_half, "equivalent"))[0] == "disagrees"
+        assert claim(("lr", "pw", 0.5, at_half, "equivalent"), helps)[0] == "agrees"
+        assert claim(("lr", "other", 0.01, at_half, "better"))[0] == "cannot tell"
+
+
+def test_the_climb_claims_can_each_fail():
+    tuned = "f1 @ tuned_f1"
+    hurts = ("lr", "smote", 0.01, tuned, "worse")
+    helps = ("lr", "random_undersample", 0.05, tuned, "better")
+    robust = ("rf", "balanced_random_forest", 0.01, tuned, "equivalent")
+    fragile = ("hgb", "undersample_ensemble", 0.05, tuned, "worse")
+    naive, ensembles = climb_claims(sweep_rows(hurts, robust), "tuned_f1")
+    assert naive[0] == "agrees" and ensembles[0] == "agrees"
+    assert "balanced_random_forest" in ensembles[1]
+    naive, ensembles = climb_claims(sweep_rows(helps, fragile), "tuned_f1")
+    assert naive[0] == "disagrees" and ensembles[0] == "disagrees"
+    far = ("lr", "smote", 0.5, tuned, "worse")  # above the imbalanced rates
+    assert climb_claims(sweep_rows(far), "tuned_f1")[0][0] == "cannot tell"
 
 
 def test_the_elkan_claim_is_non_inferiority():

@@ -1,3 +1,5 @@
+import shutil
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,13 @@ from imbench.io import read_dataset, write_dataset
 from imbench.sources.builtin import CLASS_COUNTS, counts_at_rate
 from imbench.sources.files import read as user_file
 from imbench.sources.imblearn import fetch as imblearn_benchmark
+from imbench.sources.openml import Spec as OpenMLSpec
+from imbench.sources.openml import excluded as openml_excluded
+from imbench.sources.openml import expand as openml_expand
+from imbench.sources.openml import load as openml_load
 from imbench.sources.synthetic import generate as synthetic
+
+from .conftest import REPO
 
 
 def builtin(loader, positive_label, rate, seed):
@@ -279,6 +287,89 @@ def test_imblearn_dataset_offline_download_fails_clearly(tmp_path, monkeypatch):
     monkeypatch.setattr(zenodo, "urlopen", offline)
     with pytest.raises(DatasetError, match="could not be downloaded"):
         imblearn_benchmark("ecoli", tmp_path, download=True)
+
+
+@pytest.fixture
+def openml_cache(tmp_path):
+    """A ``fetch_openml`` cache as a download leaves it, holding scikit-learn's
+    10-row fixture of OpenML dataset 1590 (adult: categorical features, missing
+    values, the minority class ``>50K``)."""
+    fixture = REPO / "tests" / "data" / "openml-1590"
+    root = tmp_path / "openml" / "openml.org"
+    api = root / "api" / "v1" / "json" / "data"
+    for source, target in (
+        ("api-v1-jd-1590.json.gz", api / "1590.gz"),
+        ("api-v1-jdf-1590.json.gz", api / "features" / "1590.gz"),
+        ("api-v1-jdq-1590.json.gz", api / "qualities" / "1590.gz"),
+        ("data-v1-dl-1595261.arff.gz", root / "data/v1/download/1595261/adult.arff.gz"),
+    ):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(fixture / source, target)
+    return tmp_path
+
+
+def openml_spec(cache, download=False, data_id=1590):
+    return OpenMLSpec(
+        name=f"openml-{data_id}",
+        source="openml",
+        rate=None,
+        data_id=data_id,
+        cache_dir=str(cache),
+        download=download,
+    )
+
+
+def test_an_openml_dataset_from_a_local_cache(openml_cache, monkeypatch):
+    """Read offline from the cache: categorical columns one-hot over their declared
+    categories, rows with a missing value dropped and reported, the minority class
+    positive."""
+    import sklearn.datasets._openml as fetching
+
+    def offline(*args, **kwargs):
+        raise AssertionError("the cache must serve it")
+
+    monkeypatch.setattr(fetching, "urlopen", offline)
+    X, y, info = sources.load(openml_spec(openml_cache).record(), [["cv.folds", 2]])
+    # 6 numeric columns; 8 categorical ones of 3, 7, 6, 4 and 1 categories, and
+    # three of two (one 0/1 column each): 24 one-hot columns
+    assert X.shape == (8, 30)
+    assert ((X == 0) | (X == 1)).all(axis=0).sum() >= 24
+    assert y.sum() == 3 == info["n_positive"]
+    assert info["warnings"] == ["2 rows with missing values dropped"]
+
+
+@pytest.mark.filterwarnings("ignore:A network error occurred:UserWarning")
+def test_an_openml_dataset_not_cached_fails_in_one_line(tmp_path, monkeypatch):
+    from urllib.error import URLError
+
+    import sklearn.datasets._openml as fetching
+
+    with pytest.raises(DatasetError, match="download is false"):
+        openml_load(openml_spec(tmp_path))
+
+    def offline(*args, **kwargs):
+        raise URLError("no network")
+
+    monkeypatch.setattr(fetching, "urlopen", offline)
+    with pytest.raises(DatasetError, match="could not be downloaded") as raised:
+        openml_load(openml_spec(tmp_path, download=True))
+    assert "\n" not in str(raised.value)
+
+
+def test_climb_names_its_two_class_datasets_and_lists_the_others():
+    config = {
+        "datasets": {
+            "openml": {"names": "climb", "cache_dir": "~/x", "download": False}
+        },
+        "cv": {"folds": 5},
+        "thresholds": {"strategy": "none"},
+    }
+    specs = list(openml_expand(config, "."))
+    excluded = dict(openml_excluded(config, "."))
+    assert len(specs) == 60 and len(excluded) == 13
+    assert excluded["openml-30"] == "page-blocks has 5 classes"
+    by_id = {spec.data_id: spec for spec in specs}
+    assert by_id[310].rows == 11183  # mammography
 
 
 def test_suspicious_columns_and_rows_are_kept_and_reported(tmp_path, caplog):

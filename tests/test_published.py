@@ -11,29 +11,43 @@ from imbench.steps import publish
 from .conftest import REPO, SCHEMA
 
 PUBLISHED = REPO / "docs" / "results"
+# each published config with its results, where they have been published
+GRIDS = [
+    (config, REPO / directory)
+    for config, directory in publish.PUBLISHED.items()
+    if (REPO / directory / "provenance.json").exists()
+]
+
+
+SYNTHETIC = "config/published.yaml"
 
 
 def plan_hash(path):
     return config_hash(build_plan(load_yaml(path), SCHEMA, base_dir=REPO).config)
 
 
-def test_the_published_provenance_names_the_published_config():
-    provenance = json.loads((PUBLISHED / "provenance.json").read_text())
-    assert provenance["config_hash"] == plan_hash(PUBLISHED / "config.yaml")
+@pytest.mark.parametrize("config,directory", GRIDS)
+def test_the_published_provenance_names_the_published_config(config, directory):
+    provenance = json.loads((directory / "provenance.json").read_text())
+    assert provenance["config_hash"] == plan_hash(directory / "config.yaml")
     # and that config is the one shipped to regenerate them
-    assert plan_hash(REPO / "config" / "published.yaml") == provenance["config_hash"]
+    assert plan_hash(REPO / config) == provenance["config_hash"]
 
 
 def test_the_published_results_fit_in_the_repository():
     size = sum(p.stat().st_size for p in PUBLISHED.rglob("*") if p.is_file())
-    assert size < 10 * 2**20
+    assert size < 15 * 2**20
 
 
-def test_every_published_file_is_linked_from_the_index():
-    index = (PUBLISHED / "README.md").read_text()
-    for path in PUBLISHED.rglob("*"):
+@pytest.mark.parametrize("config,directory", GRIDS)
+def test_every_published_file_is_linked_from_its_index(config, directory):
+    index = (directory / "README.md").read_text()
+    inner = [REPO / other for other in publish.PUBLISHED.values()]
+    for path in directory.rglob("*"):
+        if any(d != directory and d in path.parents for d in inner):
+            continue  # another grid's, linked from its own index
         if path.is_file() and path.name not in ("README.md", ".snakemake_timestamp"):
-            assert f"({path.relative_to(PUBLISHED).as_posix()})" in index, path
+            assert f"({path.relative_to(directory).as_posix()})" in index, path
 
 
 def publish_params(tmp_path, configfile):
@@ -50,8 +64,11 @@ def test_results_of_another_config_are_not_published(tmp_path):
     provenance.write_text(json.dumps({"config_hash": "0" * 16, "packages": {}}))
     inputs = {"provenance": provenance, "figures": [], "tables": [], "findings": ""}
     for configfile, refusal in [
-        (REPO / "config" / "test.yaml", "only config/published.yaml is published"),
-        (REPO / publish.CONFIG, "--config changes config/published.yaml"),
+        (
+            REPO / "config" / "test.yaml",
+            "only config/published.yaml or config/published_real.yaml is published",
+        ),
+        (REPO / SYNTHETIC, "--config changes config/published.yaml"),
     ]:
         with pytest.raises(ConfigError, match=refusal):
             publish.run(inputs, {}, publish_params(tmp_path, configfile))
@@ -62,12 +79,12 @@ def test_a_publish_that_fails_leaves_the_published_results_as_they_were(tmp_path
     provenance = tmp_path / "provenance.json"
     real = json.loads((PUBLISHED / "provenance.json").read_text())
     provenance.write_text(
-        json.dumps({**real, "config_hash": plan_hash(REPO / publish.CONFIG)})
+        json.dumps({**real, "config_hash": plan_hash(REPO / SYNTHETIC)})
     )
     figure = tmp_path / "results" / "figures" / "broken.png"
     figure.parent.mkdir(parents=True)
     figure.write_text("not an image")
-    params = publish_params(tmp_path, REPO / publish.CONFIG)
+    params = publish_params(tmp_path, REPO / SYNTHETIC)
     target = params["directory"]
     target.mkdir(parents=True)
     (target / "findings.md").write_text("the committed findings")
@@ -85,12 +102,47 @@ def test_a_publish_that_fails_leaves_the_published_results_as_they_were(tmp_path
 
 
 def test_the_publish_command_is_written_one_way_everywhere():
-    """The command in the README, the config guide and the published index is the
-    one the workflow test runs as written (``publish.COMMAND``): ``--configfile``
-    takes several files, so the target must come before it."""
-    documents = ("README.md", "config/README.md", "config/published.yaml")
-    for path in (*documents, "docs/results/README.md", "docs/results/config.yaml"):
+    """The commands in the README, the config guide, the published configs and the
+    published indexes are ``publish.command``'s (the one the workflow test runs):
+    ``--configfile`` takes several files, so the target must come before it."""
+    commands_of = {config: publish.command(config) for config in publish.PUBLISHED}
+    documents = ["README.md", "config/README.md", *publish.PUBLISHED]
+    for _, directory in GRIDS:
+        documents += [directory / "README.md", directory / "config.yaml"]
+    for path in documents:
         text = (REPO / path).read_text()
         commands = re.findall(r"snakemake[^`\n]*\bpublish\b[^`\n]*", text)
         assert commands, path
-        assert set(commands) == {publish.COMMAND}, path
+        assert set(commands) <= set(commands_of.values()), path
+    for config in publish.PUBLISHED:  # each config names its own
+        text = (REPO / config).read_text()
+        assert commands_of[config] in text, config
+
+
+def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
+    """docs/results/real/ is another config's results: replacing docs/results/
+    carries it over whole, and the new index links it."""
+    provenance = tmp_path / "provenance.json"
+    real = json.loads((PUBLISHED / "provenance.json").read_text())
+    provenance.write_text(
+        json.dumps({**real, "config_hash": plan_hash(REPO / SYNTHETIC)})
+    )
+    params = publish_params(tmp_path, REPO / SYNTHETIC)
+    inner = params["directory"] / "real"
+    inner.mkdir(parents=True)
+    (inner / "findings.md").write_text("the real-data findings")
+    (params["directory"] / "old.md").write_text("replaced")
+    inputs = {
+        "provenance": provenance,
+        "figures": [],
+        "tables": [],
+        "findings": PUBLISHED / "findings.md",
+    }
+    publish.run(inputs, {}, params)
+    assert (inner / "findings.md").read_text() == "the real-data findings"
+    assert not (params["directory"] / "old.md").exists()
+    index = (params["directory"] / "README.md").read_text()
+    assert "[real/README.md](real/README.md)" in index
+    assert publish.directory([REPO / "config/published_real.yaml"], REPO) == (
+        "docs/results/real"
+    )

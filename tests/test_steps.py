@@ -250,6 +250,7 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
     }
     params = {
         "not_applicable": [],
+        "excluded": [],
         "headline": ["roc_auc", "average_precision"],
         "provenance": {},
     }

@@ -822,14 +822,17 @@ def tree_state(directory):
     }
 
 
+SYNTHETIC = "config/published.yaml"
+
+
 @pytest.fixture(scope="module")
 def published(runs, tmp_path_factory):
     """A finished run whose config is config/published.yaml, published with the
     command the README gives, as written."""
     workdir = tmp_path_factory.mktemp("published") / "workdir"
     shutil.copytree(runs[2], workdir, symlinks=True)
-    shutil.copyfile(REPO / TEST_CONFIG, workdir / publish.CONFIG)
-    program, *args = shlex.split(publish.COMMAND)
+    shutil.copyfile(REPO / TEST_CONFIG, workdir / SYNTHETIC)
+    program, *args = shlex.split(publish.command(SYNTHETIC))
     assert program == "snakemake"
     result = subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
@@ -855,7 +858,7 @@ def test_publish_copies_the_results_with_what_made_them(published):
     index = (target / "README.md").read_text()
     for figure in figures:
         assert f"]({figure.as_posix()})" in index
-    assert f"Made by `{publish.COMMAND}`" in index
+    assert f"Made by `{publish.command(SYNTHETIC)}`" in index
     assert sorted(p.name for p in target.parent.iterdir()) == ["results"]
 
 
@@ -883,8 +886,48 @@ def test_a_refused_publish_runs_nothing_and_touches_nothing(published, args):
     assert result.returncode == 1
     (line,) = [x for x in result.stderr.splitlines() if x.startswith("imbench: con")]
     assert line.startswith("imbench: config error: publish:")
-    assert line.endswith(f"run: {publish.COMMAND}")
+    assert line.endswith(tuple(publish.command(c) for c in publish.PUBLISHED))
     assert "Traceback" not in result.stderr
     assert (tree_state(published / "docs"), tree_state(published / "results")) == (
         before
     )
+
+
+def test_real_yaml_runs_the_keel_collection_offline_counting_families_once(tmp_path):
+    """config/real.yaml on eight of its datasets: they run from the shipped files
+    (nominal ones one-hot, a set with missing values without those rows), the other
+    92 are listed with the filter that left them out, and each tier's verdicts count
+    families: three yeast sets are one observation."""
+    workdir = copy_workflow(tmp_path)
+    config = yaml.safe_load((workdir / "config" / "real.yaml").read_text())
+    names = ["car-good", "cleveland-0_vs_4", "glass2", "haberman", "pima"]
+    names += ["yeast4", "yeast5", "yeast6"]
+    config["datasets"]["keel"]["names"] = names
+    config["cv"] = {"folds": 3, "repeats": 1}
+    config["classifiers"] = {"logistic_regression": {"methods": "all"}}
+    config["methods"] = {"baseline": {}, "smote": {}, "threshold_f1": {}}
+    (workdir / "config" / "small.yaml").write_text(yaml.safe_dump(config))
+    result = snakemake(workdir, "--cores", "2", configfile="config/small.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "imbench: note: 92 collection datasets excluded" in result.stderr
+    tables = workdir / "results" / "tables"
+    datasets = pd.read_csv(tables / "datasets.csv")
+    datasets["excluded"] = datasets["excluded"].fillna("")
+    assert len(datasets) == 100
+    ran = datasets[datasets["excluded"] == ""].set_index("dataset")
+    assert sorted(ran.index) == sorted(f"keel-{name}" for name in names)
+    assert set(datasets.loc[datasets["excluded"] != "", "excluded"]) == {
+        "not in datasets.keel.names"
+    }
+    assert ran.loc["keel-car-good", "n_features"] == 21  # 6 nominal, one-hot
+    assert ran.loc["keel-cleveland-0_vs_4", "n_samples"] == 173
+    assert ran.loc["keel-cleveland-0_vs_4", "warnings"] == (
+        "4 rows with missing values dropped"
+    )
+    yeast = set(ran.loc[[f"keel-yeast{i}" for i in (4, 5, 6)], "observation"])
+    assert yeast == {"keel-yeast-IR10-50"}
+    sweep = pd.read_csv(tables / "ratio_sweep.csv")
+    n_by_rate = sweep.groupby("positive_rate")["n"].max()
+    tiers = ran.groupby("positive_rate")["observation"].nunique()
+    assert n_by_rate.to_dict() == tiers.to_dict()
+    assert sorted(tiers) == [2, 4]  # pima, haberman; car, cleveland, glass, yeast

@@ -185,7 +185,7 @@ CATALOGUE = (
             "recalibration",
         ),
         documents=("findings",),
-        params=("shown_cost_ratio", "f1_rule", "equivalence", "config_hash"),
+        params=("shown_cost_ratio", "f1_rule", "equivalence", "config_hash", "tiers"),
     ),
 )
 ANALYSES = {analysis.name: analysis for analysis in CATALOGUE}

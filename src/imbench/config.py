@@ -208,8 +208,9 @@ class Plan:
     ``methods`` maps every method name to its ``methods.Method`` (the config's
     variants and plug-ins among them), ``classifiers`` every classifier name to its
     ``classifiers.Classifier``; ``datasets`` maps each instance's name to its
-    spec record (see ``imbench.sources``); ``rules`` are the threshold rules every
-    cell is evaluated at besides a method's own.
+    spec record (see ``imbench.sources``); ``excluded`` lists ``(name, source,
+    reason)`` of the collection datasets the config leaves out; ``rules`` are the
+    threshold rules every cell is evaluated at besides a method's own.
     """
 
     config: dict
@@ -220,6 +221,7 @@ class Plan:
     data_bytes: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
     not_applicable: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
     rules: list = field(default_factory=list)
 
     def job_priorities(self):
@@ -360,6 +362,20 @@ class Plan:
     def config_hash(self):
         """The config's hash (see ``config_hash``)."""
         return config_hash(self.config)
+
+    def tiers(self):
+        """``[rate, tier, datasets, families]`` of each imbalance-ratio tier its
+        collection datasets are shown at (``sources.keel``), by rate."""
+        tiers = {}
+        for spec in self.datasets.values():
+            if "tier" in spec:
+                entry = tiers.setdefault(spec["tier_rate"], [spec["tier"], 0, set()])
+                entry[1] += 1
+                entry[2].add(spec["family"])
+        return [
+            [rate, tier, count, len(families)]
+            for rate, (tier, count, families) in sorted(tiers.items())
+        ]
 
     def shown_cost_ratio(self):
         """The cost ratio the figures show."""
@@ -598,8 +614,16 @@ def build_plan(config, schema_path, base_dir="."):
     specs = sources.expand(
         config, base_dir, lambda name: plan.dataset_seed(name, "data")
     )
+    plan.excluded = sources.excluded(config, base_dir)
     if not specs:
-        raise ConfigError("datasets: no dataset is configured")
+        raise ConfigError(
+            "datasets: no dataset is configured"
+            + (
+                f" ({len(plan.excluded)} left out by filters or folds)"
+                if plan.excluded
+                else ""
+            )
+        )
     for spec in specs:
         plan.datasets[spec.name] = canonical(spec.record())
         plan.rows[spec.name] = spec.rows

@@ -47,6 +47,15 @@ def cell_table(cells, not_applicable, datasets):
     return pd.DataFrame(rows, columns=columns).sort_values(CELL_KEYS, ignore_index=True)
 
 
+def dataset_table(datasets, excluded):
+    """One row per dataset that ran (``tables.load_metrics``), then one per dataset
+    a collection's filters or the folds left out, with ``excluded`` saying why (empty
+    for those that ran)."""
+    left_out = pd.DataFrame(excluded, columns=["dataset", "source", "excluded"])
+    table = pd.concat([datasets.assign(excluded=""), left_out], ignore_index=True)
+    return table.sort_values("dataset", ignore_index=True)
+
+
 def summarise(scored):
     """Mean, standard deviation and 95% t-interval per positive rate, of the scored
     rows (``tables.scored_rows``: folds, or a decision metric's repeats, as

@@ -15,7 +15,7 @@ from imbench.errors import MissingResultError
 from imbench.io import atomic_path, read_table_with_meta, write_text
 from imbench.names import PROBABILITY_METRICS
 from imbench.records import POOLED, CellRecord
-from imbench.sources import observation, shared_rows
+from imbench.sources import observation, shared_rows, shown_rate
 from imbench.thresholds import NO_RULE
 
 FLOAT_FORMAT = "%.10g"
@@ -46,11 +46,7 @@ def load_metrics(paths):
     for path in paths:
         table, meta = read_result(path, path)
         info = meta["dataset"]
-        rate = (
-            info["rate"]
-            if info["rate"] is not None
-            else round(info["realized_rate"], 4)
-        )
+        rate = shown_rate(info)
         name = Path(path).stem
         counted_as = observation(info)
         datasets.append(

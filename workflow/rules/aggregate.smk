@@ -14,6 +14,7 @@ rule aggregate:
         runtime=lambda wildcards, attempt: 30 * attempt,
     params:
         not_applicable=PLAN.not_applicable,
+        excluded=PLAN.excluded,
         headline=PLAN.config["tables"]["headline"],
         provenance=provenance(),
         code=code_digest("imbench.steps.aggregate"),

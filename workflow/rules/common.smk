@@ -155,6 +155,12 @@ def published(wildcards):
     }
 
 
+if PLAN.excluded:
+    print(
+        f"imbench: note: {len(PLAN.excluded)} collection datasets excluded by the "
+        "config's filters or its folds (results/tables/datasets.csv says why)",
+        file=sys.stderr,
+    )
 _warning = config_warning(TABLES["provenance"], config_hash(PLAN.config))
 if _warning:
     print(_warning, file=sys.stderr)

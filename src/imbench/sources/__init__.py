@@ -41,6 +41,16 @@ class DatasetSpec:
         data small enough not to matter or of unknown size."""
         return None
 
+    def shown_rate(self, realized_rate):
+        """The positive rate its results are grouped and shown at: its target, or
+        for data at its own rate the rate it has."""
+        return self.rate if self.rate is not None else round(realized_rate, 4)
+
+    def counted_as(self):
+        """The observation it counts as in every test when the source knows
+        (datasets derived from one base set: one observation), else None."""
+        return None
+
     def pool(self):
         """``(negatives, positives)`` of the finite set its instances are drawn from
         without replacement, or None when each instance is an independent draw (a
@@ -128,10 +138,19 @@ def shared_rows(record):
     return common / record["n_samples"]
 
 
+def shown_rate(record):
+    """``DatasetSpec.shown_rate`` of a loaded instance's ``record``."""
+    return _spec(record).shown_rate(record["realized_rate"])
+
+
 def observation(record):
-    """The observation an instance counts as in every test: the instance itself, or,
-    where instances of its source and rate are near-copies (``shared_rows`` above
-    ``SHARED_ROWS``), the source at that rate."""
+    """The observation an instance counts as in every test: the one its source says
+    (``DatasetSpec.counted_as``: KEEL's family in its tier), or the instance itself,
+    or, where instances of its source and rate are near-copies (``shared_rows``
+    above ``SHARED_ROWS``), the source at that rate."""
+    counted_as = _spec(record).counted_as()
+    if counted_as:
+        return counted_as
     if shared_rows(record) > SHARED_ROWS:
         return f"{record['source']}-r{rate_name(record['rate'])}"
     return record["name"]
@@ -149,10 +168,11 @@ def _spec(record):
 
 
 def _registry():
-    from imbench.sources import builtin, files, imblearn, synthetic
+    from imbench.sources import builtin, files, imblearn, keel, openml, synthetic
 
     return {
-        module.Spec.kind: module for module in (synthetic, builtin, files, imblearn)
+        module.Spec.kind: module
+        for module in (synthetic, builtin, files, imblearn, keel, openml)
     }
 
 
@@ -163,6 +183,17 @@ def expand(config, base_dir, seed_of):
         dataclasses.replace(spec, seed=seed_of(spec.name))
         for source in _registry().values()
         for spec in source.expand(config, base_dir)
+    ]
+
+
+def excluded(config, base_dir):
+    """``(name, source, reason)`` of every dataset a source's filters or the folds
+    leave out (sources that select from a collection define ``excluded``)."""
+    return [
+        (name, module.Spec.kind, reason)
+        for module in _registry().values()
+        if hasattr(module, "excluded")
+        for name, reason in module.excluded(config, base_dir)
     ]
 
 

@@ -6,7 +6,7 @@ import json
 from imbench.io import write_text
 from imbench.provenance import package_versions
 from imbench.records import CELL_KEYS, FOLD_KEYS
-from imbench.summary import cell_table, summarise, summary_markdown
+from imbench.summary import cell_table, dataset_table, summarise, summary_markdown
 from imbench.tables import load_metrics, scored_rows, write_csv
 
 LONG_COLUMNS = ["dataset", "source", "positive_rate", *CELL_KEYS[1:], *FOLD_KEYS]
@@ -15,7 +15,8 @@ LONG_COLUMNS = ["dataset", "source", "positive_rate", *CELL_KEYS[1:], *FOLD_KEYS
 def run(input, output, params, threads=1):
     """``input``: ``metrics`` files; ``output``: ``long``, ``summary``, ``markdown``,
     ``cells``, ``datasets``, ``provenance``; ``params``: ``not_applicable`` cells,
-    ``headline`` metrics, ``provenance`` (config hash, git commit)."""
+    ``excluded`` datasets (listed in ``datasets`` with their reason), ``headline``
+    metrics, ``provenance`` (config hash, git commit)."""
     metrics, cells, datasets = load_metrics(input["metrics"])
     cells = cell_table(cells, params["not_applicable"], datasets["dataset"])
     metrics = metrics.sort_values([*CELL_KEYS, *FOLD_KEYS], ignore_index=True)
@@ -24,7 +25,7 @@ def run(input, output, params, threads=1):
     write_csv(summary, output["summary"])
     write_text(output["markdown"], summary_markdown(summary, cells, params["headline"]))
     write_csv(cells, output["cells"])
-    write_csv(datasets.sort_values("dataset", ignore_index=True), output["datasets"])
+    write_csv(dataset_table(datasets, params["excluded"]), output["datasets"])
     write_text(
         output["provenance"],
         json.dumps(

@@ -11,8 +11,8 @@ def run(input, output, params, threads=1):
     """``input``: the ``ratio_sweep``, ``ratio_sweep_answer``, ``ratio_sweep_rope``,
     ``cost_threshold``, ``f1_averages``, ``f1_by_rate``, ``recalibration`` and (when
     it ran) ``ensembles`` tables; ``params``:
-    ``shown_cost_ratio``, ``f1_rule``, ``equivalence`` (``stats.Equivalence``) and
-    ``config_hash``."""
+    ``shown_cost_ratio``, ``f1_rule``, ``equivalence`` (``stats.Equivalence``),
+    ``config_hash`` and ``tiers`` (``Plan.tiers``)."""
     text = findings(
         sweep=read_result_table(input["ratio_sweep"]),
         answers=read_result_table(input["ratio_sweep_answer"]),
@@ -28,5 +28,6 @@ def run(input, output, params, threads=1):
         f1_rule=params["f1_rule"],
         level=Equivalence(**params["equivalence"]).probability,
         config_hash=params["config_hash"],
+        tiers=params["tiers"],
     )
     write_text(output["document_findings"][0], text)

@@ -2,10 +2,12 @@
 provenance and config, copied to ``docs/results/`` with an index page, so that the
 results committed with the project say what produced them.
 
-Only ``config/published.yaml`` as written is published, and a refusal comes while
-Snakemake plans (``refusal``, from the rule's input function), before any job runs.
-The new results are written beside ``docs/results/`` and swapped in whole, so a
-publish that fails leaves the committed results as they were.
+Only the configs of ``PUBLISHED`` as written are published, each to its directory,
+and a refusal comes while Snakemake plans (``refusal``, from the rule's input
+function), before any job runs. The new results are written beside their directory
+and swapped in whole, so a publish that fails leaves the committed results as they
+were; a published directory inside another (``docs/results/real``) is carried over
+when the outer one is replaced.
 """
 
 import json
@@ -15,24 +17,48 @@ from pathlib import Path
 
 from imbench.config import ConfigError, build_plan, config_hash, load_yaml
 
-CONFIG = Path("config", "published.yaml")
-COMMAND = f"snakemake publish --cores 2 --configfile {CONFIG.as_posix()}"
+# each published config, and the directory its results are published to
+PUBLISHED = {
+    "config/published.yaml": "docs/results",
+    "config/published_real.yaml": "docs/results/real",
+}
+
+
+def command(config):
+    """The one way the publish command is written, for a config of ``PUBLISHED``."""
+    return f"snakemake publish --cores 2 --configfile {config}"
+
+
+def published_config(configfiles, basedir):
+    """The key of ``PUBLISHED`` that ``configfiles`` are, or None."""
+    given = [Path(path).resolve() for path in configfiles]
+    for config in PUBLISHED:
+        if given == [(Path(basedir) / config).resolve()]:
+            return config
+    return None
+
+
+def directory(configfiles, basedir):
+    """Where a run of ``configfiles`` is published (the first directory when it may
+    not be, which ``refusal`` then says)."""
+    config = published_config(configfiles, basedir) or next(iter(PUBLISHED))
+    return PUBLISHED[config]
 
 
 def refusal(configfiles, run_hash, basedir, schema):
     """Why a run of ``configfiles`` (whose config hashes to ``run_hash``) may not be
     published, in one line; None when it may."""
-    published = (Path(basedir) / CONFIG).resolve()
-    if [Path(path).resolve() for path in configfiles] != [published]:
+    config = published_config(configfiles, basedir)
+    if config is None:
         given = ", ".join(os.path.relpath(path, basedir) for path in configfiles)
         return (
-            f"only {CONFIG.as_posix()} is published, and this run's config is "
-            f"{given}; run: {COMMAND}"
+            f"only {' or '.join(PUBLISHED)} is published, and this run's config is "
+            f"{given}; run: {' or '.join(command(c) for c in PUBLISHED)}"
         )
-    if _hash(published, schema, basedir) != run_hash:
+    if _hash(Path(basedir) / config, schema, basedir) != run_hash:
         return (
-            f"--config changes {CONFIG.as_posix()}; the published results are the "
-            f"file's as written; run: {COMMAND}"
+            f"--config changes {config}; the published results are the file's as "
+            f"written; run: {command(config)}"
         )
     return None
 
@@ -50,6 +76,7 @@ def run(input, output, params, threads=1):
     )
     if refused:
         raise ConfigError(f"publish: {refused}")
+    config = published_config(params["configfiles"], params["basedir"])
     target = Path(params["directory"])
     staging = target.with_name(f".{target.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
@@ -61,7 +88,14 @@ def run(input, output, params, threads=1):
             _shrink(staging / copied[-1])
         shutil.copyfile(input["provenance"], staging / "provenance.json")
         shutil.copyfile(params["configfiles"][0], staging / "config.yaml")
-        (staging / "README.md").write_text(index(copied, provenance, COMMAND))
+        nested = []
+        for inner in _nested(PUBLISHED[config]):
+            if (target / inner).is_dir():  # another config's results: kept
+                shutil.copytree(target / inner, staging / inner)
+                nested.append(inner)
+        (staging / "README.md").write_text(
+            index(copied, provenance, command(config), nested)
+        )
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -76,6 +110,16 @@ def replace_directory(new, target):
         os.replace(target, old)
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _nested(published):
+    """The directories of other published configs inside ``published``, relative to
+    it."""
+    return [
+        os.path.relpath(other, published)
+        for other in PUBLISHED.values()
+        if Path(published) in Path(other).parents
+    ]
 
 
 def _hash(configfile, schema, basedir):
@@ -100,8 +144,9 @@ def _shrink(png):
     small.save(png, optimize=True)
 
 
-def index(paths, provenance, command):
-    """The index page of the published results."""
+def index(paths, provenance, command, nested=()):
+    """The index page of the published results; ``nested``: directories of other
+    published results inside them, linked by their index."""
     figures = [p for p in paths if p.suffix == ".png"]
     tables = [p for p in paths if p.parts[0] == "tables"]
     packages = ", ".join(f"{k} {v}" for k, v in provenance["packages"].items())
@@ -117,6 +162,10 @@ def index(paths, provenance, command):
         "Cells that did not run (not applicable, or failed) are listed with their "
         "reasons at the end of [tables/summary.md](tables/summary.md).",
         "",
+        *(
+            f"Published beside these: [{inner}/README.md]({inner}/README.md).\n"
+            for inner in nested
+        ),
         "## Figures",
         "",
         *(
