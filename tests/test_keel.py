@@ -348,3 +348,30 @@ def test_findings_say_which_rates_are_tiers_and_count_families():
     note = tiers_note(tiers)[0]
     assert "0.0134 is IR>=50 (13 datasets, 6 families)" in note
     assert tiers_note([]) == []
+
+
+def test_datasets_brought_to_rates_are_subsampled_and_counted_by_family():
+    """With ``positive_rates`` each dataset is subsampled to each rate its folds
+    allow (the others listed with the rate); its seeds and its family's datasets at
+    one rate are one observation."""
+    plan = plan_of({"families": ["yeast"], "positive_rates": [0.01, 0.1], "seeds": 2})
+    names = sorted(plan.datasets)
+    assert "keel-yeast1-r0.1-s0" in names and "keel-yeast1-r0.1-s1" in names
+    excluded = dict((n, w) for n, _, w in plan.excluded)
+    assert excluded["keel-yeast-1_vs_7-r0.01"] == (
+        "at rate 0.01: 4 minority samples, fewer than cv.folds = 5"
+    )
+    assert "keel-yeast-1_vs_7-r0.1-s0" in plan.datasets
+    assert "keel-yeast-1_vs_7-r0.01-s0" not in plan.datasets
+    spec = plan.datasets["keel-yeast1-r0.1-s1"]
+    X, y, info = sources.load(spec, plan.splits())
+    assert info["n_samples"] == spec["rows"] and y.mean() == pytest.approx(0.1, 0.01)
+    other = sources.load(plan.datasets["keel-yeast1-r0.1-s0"], plan.splits())[0]
+    assert other.shape == X.shape and not np.array_equal(other, X)  # another draw
+    records = [
+        {**s, "realized_rate": 0.1, "n_samples": s["rows"], "n_positive": 1}
+        for s in plan.datasets.values()
+        if s["rate"] == 0.1
+    ]
+    assert {sources.observation(r) for r in records} == {"keel-yeast-r0.1"}
+    assert {sources.shown_rate(r) for r in records} == {0.1}

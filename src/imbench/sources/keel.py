@@ -17,7 +17,14 @@ import zipfile
 from pathlib import Path
 
 from imbench.errors import ConfigError, DatasetError
-from imbench.sources import DatasetSpec, minority_problem, stratified_splits
+from imbench.sources import (
+    DatasetSpec,
+    minority_problem,
+    rate_name,
+    stratified_splits,
+    subsample,
+)
+from imbench.sources.builtin import counts_at_rate
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARCHIVE, CATALOGUE = DATA / "keel.zip", DATA / "keel.csv"
@@ -98,15 +105,21 @@ class Spec(DatasetSpec):
     tier_rate: float
     digest: str
     path: str | None = None
+    counts: tuple = ()  # the dataset's (negatives, positives), when brought to rate
 
     def origin(self):
         return self.path or f"keel:{self.dataset}"
 
     def shown_rate(self, realized_rate):
-        return self.tier_rate
+        return self.tier_rate if self.rate is None else self.rate
 
     def counted_as(self):
-        return f"keel-{self.family}-{self.tier}"
+        if self.rate is None:
+            return f"keel-{self.family}-{self.tier}"
+        return f"keel-{self.family}-r{rate_name(self.rate)}"
+
+    def pool(self):
+        return tuple(self.counts) if self.rate is not None else None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,9 +268,9 @@ def tier_of(ratio, bounds):
 
 
 def select(config, base_dir):
-    """``(chosen, excluded)``: the catalogue rows the ``datasets.keel`` entry picks,
-    each with its ``tier`` and ``tier_rate``, and ``(name, reason)`` of every other
-    dataset, in name order."""
+    """``(chosen, excluded)``: the catalogue rows the ``datasets.keel`` entry's
+    filters pick, each with its ``tier`` and ``tier_rate``, and ``(name, reason)`` of
+    every other dataset, in name order."""
     entry = config["datasets"].get("keel")
     if not entry:
         return [], []
@@ -277,10 +290,9 @@ def select(config, base_dir):
         )
         for tier in set(tiers.values())
     }
-    splits = stratified_splits(config)
     chosen, excluded = [], []
     for name, row in sorted(rows.items()):
-        reason = _exclusion(entry, row, splits)
+        reason = _exclusion(entry, row)
         if reason:
             excluded.append((name, reason))
             continue
@@ -303,8 +315,8 @@ def _check_names(entry, rows):
             )
 
 
-def _exclusion(entry, row, splits):
-    """Why the entry's filters or the folds leave ``row`` out, or None."""
+def _exclusion(entry, row):
+    """Why the entry's filters leave ``row`` out, or None."""
     if entry.get("names", "all") != "all" and row["name"] not in entry["names"]:
         return "not in datasets.keel.names"
     if entry.get("families", "all") != "all" and row["family"] not in entry["families"]:
@@ -318,10 +330,17 @@ def _exclusion(entry, row, splits):
             raise ConfigError(f"datasets.keel.{key}: {low:g} is above {high:g}")
         if not low <= value <= high:
             return f"{value:g} {what}, outside datasets.keel.{key} [{low:g}, {high:g}]"
-    minority = min(row["positives"], row["rows"] - row["positives"])
+    return None
+
+
+def _split_problem(entry, counts, splits):
+    """Why data of these class ``counts`` cannot be split by the folds (or hold the
+    entry's ``min_positives_per_fold``), or None."""
+    minority = min(counts)
+    problem = minority_problem(minority, splits)
+    if problem:
+        return problem
     per_fold = minority // splits[0][1]
-    if minority_problem(minority, splits):
-        return minority_problem(minority, splits)
     if per_fold < entry["min_positives_per_fold"]:
         return (
             f"{per_fold} minority samples per outer fold, fewer than "
@@ -330,27 +349,65 @@ def _exclusion(entry, row, splits):
     return None
 
 
-def expand(config, base_dir):
-    """One instance per chosen dataset, at its own rate."""
-    chosen, _ = select(config, base_dir)
+def instances(config, base_dir):
+    """``(specs, excluded)``: a spec per chosen dataset at its own rate, or per
+    dataset, ``positive_rates`` entry and seed when the entry brings the datasets to
+    rates (as the builtin source does: removing samples of one class); and ``(name,
+    reason)`` of each dataset, or dataset at a rate, left out."""
+    entry = config["datasets"].get("keel")
+    chosen, excluded = select(config, base_dir)
+    excluded = [(f"keel-{name}", why) for name, why in excluded]
+    splits, specs = stratified_splits(config), []
     for row in chosen:
-        yield Spec(
-            name=f"keel-{row['name']}",
-            source="keel",
-            rate=None,
-            rows=row["rows"],
-            dataset=row["name"],
-            family=row["family"],
-            tier=row["tier"],
-            tier_rate=row["tier_rate"],
-            digest=row["sha256"],
-            path=row.get("path"),
-        )
+        common = {
+            "source": "keel",
+            "dataset": row["name"],
+            "family": row["family"],
+            "tier": row["tier"],
+            "tier_rate": row["tier_rate"],
+            "digest": row["sha256"],
+            "path": row.get("path"),
+        }
+        counts = (row["rows"] - row["positives"], row["positives"])
+        if "positive_rates" not in entry:
+            problem = _split_problem(entry, counts, splits)
+            if problem:
+                excluded.append((f"keel-{row['name']}", problem))
+                continue
+            specs.append(
+                Spec(name=f"keel-{row['name']}", rate=None, rows=row["rows"], **common)
+            )
+            continue
+        for rate in entry["positive_rates"]:
+            name = f"keel-{row['name']}-r{rate_name(rate)}"
+            kept = counts_at_rate(counts[1], counts[0], rate)
+            problem = _split_problem(entry, kept, splits)
+            if problem:
+                excluded.append((name, f"at rate {rate:g}: {problem}"))
+                continue
+            specs += [
+                Spec(
+                    name=f"{name}-s{seed}",
+                    rate=rate,
+                    rows=sum(kept),
+                    counts=counts,
+                    **common,
+                )
+                for seed in range(entry["seeds"])
+            ]
+    return specs, sorted(excluded)
+
+
+def expand(config, base_dir):
+    """The chosen instances (``instances``)."""
+    yield from instances(config, base_dir)[0]
 
 
 def excluded(config, base_dir):
     """``(instance name, reason)`` of each dataset the config leaves out."""
-    return [(f"keel-{name}", why) for name, why in select(config, base_dir)[1]]
+    if not config["datasets"].get("keel"):
+        return []
+    return instances(config, base_dir)[1]
 
 
 def load(spec):
@@ -366,6 +423,10 @@ def load(spec):
     attributes, rows = parse(text.decode("latin-1"), spec.origin())
     X, y, _, dropped = encode(attributes, rows, spec.origin())
     notes = [f"{dropped} rows with missing values dropped"] if dropped else []
+    if spec.rate is not None:
+        positives = int(y.sum())
+        kept = counts_at_rate(positives, len(y) - positives, spec.rate)
+        X, y = subsample(X, y, *kept, spec.seed)
     return X, y, notes
 
 
