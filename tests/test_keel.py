@@ -348,6 +348,8 @@ def test_findings_say_which_rates_are_tiers_and_count_families():
     note = tiers_note(tiers)[0]
     assert "0.0134 is IR>=50 (13 datasets, 6 families)" in note
     assert tiers_note([]) == []
+    pooled = plan_of({"tiers": []}).tiers()
+    assert pooled == [[0.0663, "all", 100, 25]]
 
 
 def test_datasets_brought_to_rates_are_subsampled_and_counted_by_family():

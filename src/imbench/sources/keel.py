@@ -258,7 +258,10 @@ def _typed(row):
 
 def tier_of(ratio, bounds):
     """The imbalance-ratio tier of ``ratio`` among ascending ``bounds``:
-    ``IR<5``, ``IR5-10``, ..., ``IR>=50``."""
+    ``IR<5``, ``IR5-10``, ..., ``IR>=50``; ``all`` without bounds (every dataset
+    pooled in one tier)."""
+    if not bounds:
+        return "all"
     below = [b for b in bounds if ratio < b]
     if not below:
         return f"IR>={bounds[-1]:g}"
