@@ -492,6 +492,7 @@ def test_every_number_in_the_findings_is_a_tables(runs, tmp_path):
         "f1_rule": "tuned_f1",
         "equivalence": {},
         "config_hash": "x",
+        "tiers": [],
     }
     findings.run(inputs, output, params)
     changed = (tmp_path / "findings.md").read_text()

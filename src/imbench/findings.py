@@ -681,7 +681,8 @@ def climb_claims(sweep, f1_rule):
     return [
         (
             naive[0],
-            f"{', '.join(RESAMPLING)} against the baseline, {where}: {naive[1]}",
+            f"{', '.join(RESAMPLING)} against the baseline, {where}: {naive[1]} "
+            "(`ratio_sweep.csv`)",
         ),
         (
             robust[0],
