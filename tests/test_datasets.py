@@ -13,8 +13,7 @@ from imbench.sources.builtin import CLASS_COUNTS, counts_at_rate
 from imbench.sources.files import read as user_file
 from imbench.sources.imblearn import fetch as imblearn_benchmark
 from imbench.sources.openml import Spec as OpenMLSpec
-from imbench.sources.openml import excluded as openml_excluded
-from imbench.sources.openml import expand as openml_expand
+from imbench.sources.openml import instances as openml_instances
 from imbench.sources.openml import load as openml_load
 from imbench.sources.synthetic import generate as synthetic
 
@@ -364,8 +363,8 @@ def test_climb_names_its_two_class_datasets_and_lists_the_others():
         "cv": {"folds": 5},
         "thresholds": {"strategy": "none"},
     }
-    specs = list(openml_expand(config, "."))
-    excluded = dict(openml_excluded(config, "."))
+    specs, excluded = openml_instances(config, ".")
+    excluded = dict(excluded)
     assert len(specs) == 60 and len(excluded) == 13
     assert excluded["openml-30"] == "page-blocks has 5 classes"
     by_id = {spec.data_id: spec for spec in specs}
@@ -460,7 +459,8 @@ def test_every_source_expands_and_loads_typed_specs(tmp_path):
             "imblearn": {"names": ["ecoli"], "cache_dir": "c", "download": False},
         },
     }
-    specs = sources.expand(config, tmp_path, lambda name: 0)
+    specs, excluded = sources.expand(config, tmp_path, lambda name: 0)
+    assert excluded == []
     assert [spec.kind for spec in specs] == ["synthetic", "builtin", "file", "imblearn"]
     for spec in specs:
         assert isinstance(spec, sources.DatasetSpec)

@@ -335,6 +335,41 @@ def test_real_yaml_is_published_real_yaml_without_the_optional_packages():
     assert not any("sampler" in m for m in real["methods"].values())
 
 
+def test_the_pooled_and_controlled_rate_grids_change_only_how_datasets_are_grouped():
+    """published_real_pooled.yaml is published_real.yaml with one tier (so its cells
+    come from the per-tier run's cache); published_real_rates.yaml is real.yaml at
+    controlled rates."""
+    real, published, pooled, rates = (
+        load_yaml(REPO / "config" / f"{name}.yaml")
+        for name in (
+            "real",
+            "published_real",
+            "published_real_pooled",
+            "published_real_rates",
+        )
+    )
+    rate_list = load_yaml(REPO / "config" / "config.yaml")["positive_rates"]
+    own = {k: v for k, v in real["datasets"]["keel"].items() if k != "tiers"}
+    for grid, like, entry in (
+        (pooled, published, {**published["datasets"]["keel"], "tiers": []}),
+        (rates, real, {**own, "positive_rates": rate_list, "seeds": 1}),
+    ):
+        assert grid["datasets"] == {"keel": entry}
+        assert {k: v for k, v in grid.items() if k != "datasets"} == {
+            k: v for k, v in like.items() if k != "datasets"
+        }
+    per_tier, in_one = (
+        build_plan(load_yaml(REPO / "config" / f"{name}.yaml"), SCHEMA, REPO)
+        for name in ("published_real", "published_real_pooled")
+    )
+    assert per_tier.cells == in_one.cells
+    for name, spec in per_tier.datasets.items():  # the same data, another group
+        assert in_one.datasets[name] | {"tier": "", "tier_rate": 0} == spec | {
+            "tier": "",
+            "tier_rate": 0,
+        }
+
+
 def test_findings_say_which_rates_are_tiers_and_count_families():
     from imbench.findings import tiers_note
 
@@ -350,6 +385,13 @@ def test_findings_say_which_rates_are_tiers_and_count_families():
     assert tiers_note([]) == []
     pooled = plan_of({"tiers": []}).tiers()
     assert pooled == [[0.0663, "all", 100, 25]]
+    note = tiers_note(pooled)[0]
+    assert "every imbalance ratio in one group (100 datasets, 25 families)" in note
+    assert "count as one observation in all" in note
+    rates = plan_of({"families": ["yeast"], "positive_rates": [0.01, 0.1]}).tiers()
+    assert rates == [[0.01, None, 13, 1], [0.1, None, 14, 1]]
+    note = tiers_note(rates)[0]
+    assert "brought to each rate" in note and "0.01: 13 datasets, 1 families" in note
 
 
 def test_datasets_brought_to_rates_are_subsampled_and_counted_by_family():

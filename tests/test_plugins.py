@@ -437,3 +437,17 @@ def test_editing_a_users_classifier_changes_its_cells_keys(samplers, tmp_path):
     plugins.load.cache_clear()
     assert cells.fit_code_digest(strong["strong"], METHODS["baseline"]) != before
     assert cells.fit_code_digest(LOGISTIC, METHODS["baseline"]) == logistic
+
+
+def test_the_provenance_names_the_libraries_outside_imbench_that_cells_run(samplers):
+    """Optional classifiers' and installed plug-ins' modules, not a user's file
+    (it belongs to no distribution; its digest keys its cells instead)."""
+    plan = plan_of(
+        {
+            "mine": {"sampler": "samplers.py:Jitter", "family": "oversampling"},
+            "ipf": {"sampler": "smote_variants:SMOTE_IPF", "family": "oversampling"},
+        },
+        {"logistic_regression": {}, "lightgbm": {"methods": ["baseline"]}},
+    )
+    assert plan.libraries() == ["lightgbm", "smote_variants"]
+    assert plan_of({}).libraries() == []

@@ -66,7 +66,9 @@ def test_results_of_another_config_are_not_published(tmp_path):
     for configfile, refusal in [
         (
             REPO / "config" / "test.yaml",
-            "only config/published.yaml or config/published_real.yaml is published",
+            "only the configs config/published.yaml, config/published_real.yaml, "
+            "config/published_real_pooled.yaml, config/published_real_rates.yaml "
+            "are published",
         ),
         (REPO / SYNTHETIC, "--config changes config/published.yaml"),
     ]:
@@ -120,8 +122,8 @@ def test_the_publish_command_is_written_one_way_everywhere():
 
 
 def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
-    """docs/results/real/ is another config's results: replacing docs/results/
-    carries it over whole, and the new index links it."""
+    """docs/results/real/ is another config's results, with two more inside it:
+    replacing docs/results/ carries it over whole, and the new index links it."""
     provenance = tmp_path / "provenance.json"
     real = json.loads((PUBLISHED / "provenance.json").read_text())
     provenance.write_text(
@@ -131,6 +133,8 @@ def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
     inner = params["directory"] / "real"
     inner.mkdir(parents=True)
     (inner / "findings.md").write_text("the real-data findings")
+    (inner / "pooled").mkdir()
+    (inner / "pooled" / "findings.md").write_text("pooled")
     (params["directory"] / "old.md").write_text("replaced")
     inputs = {
         "provenance": provenance,
@@ -140,9 +144,11 @@ def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
     }
     publish.run(inputs, {}, params)
     assert (inner / "findings.md").read_text() == "the real-data findings"
+    assert (inner / "pooled" / "findings.md").read_text() == "pooled"
     assert not (params["directory"] / "old.md").exists()
     index = (params["directory"] / "README.md").read_text()
     assert "[real/README.md](real/README.md)" in index
+    assert "pooled/README.md" not in index  # real/'s own index links it
     assert publish.directory([REPO / "config/published_real.yaml"], REPO) == (
         "docs/results/real"
     )

@@ -5,6 +5,7 @@ import json
 import logging
 import re
 import shutil
+from importlib import metadata
 
 import numpy as np
 import pandas as pd
@@ -253,8 +254,12 @@ def test_constant_predictions_leave_roc_auc_missing_with_the_reason(spec, tmp_pa
         "excluded": [],
         "headline": ["roc_auc", "average_precision"],
         "provenance": {},
+        "libraries": ["lightgbm"],
     }
     aggregate.run({"metrics": [output]}, outputs, params)
+    packages = json.loads(outputs["provenance"].read_text())["packages"]
+    assert packages["lightgbm"] == metadata.version("lightgbm")
+    assert packages["scikit-learn"] == metadata.version("scikit-learn")
     summary = pd.read_csv(outputs["summary"])
     row = summary[summary["metric"] == "roc_auc"].iloc[0]
     assert row["n_values"] == 0 and row["n_missing"] == 3 and np.isnan(row["mean"])

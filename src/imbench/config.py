@@ -317,6 +317,23 @@ class Plan:
                 paths[f"methods.{cell.method}"] = method.plugin.path
         return {key: plugins.source_digest(path) for key, path in sorted(paths.items())}
 
+    def libraries(self):
+        """Top-level modules of the libraries outside imbench's dependencies that
+        the cells run: optional classifiers' (``Classifier.needs``) and installed
+        plug-ins' (a user's file belongs to no distribution)."""
+        paths = [self.classifiers[cell.classifier].plugin for cell in self.cells]
+        paths += [
+            self.methods[cell.method].plugin.path
+            for cell in self.cells
+            if self.methods[cell.method].plugin
+        ]
+        modules = {path.partition(":")[0] for path in paths if path}
+        modules = {
+            module.split(".")[0] for module in modules if not module.endswith(".py")
+        }
+        needs = {self.classifiers[cell.classifier].needs for cell in self.cells}
+        return sorted((modules | needs) - {""})
+
     def rule_names(self):
         """Names of the threshold rules every cell is evaluated at."""
         return [rule.name for rule in self.rules]
@@ -364,12 +381,16 @@ class Plan:
         return config_hash(self.config)
 
     def tiers(self):
-        """``[rate, tier, datasets, families]`` of each imbalance-ratio tier its
-        collection datasets are shown at (``sources.keel``), by rate."""
+        """``[rate, tier, datasets, families]`` of each rate a collection's datasets
+        are shown at (``sources.keel``), by rate: its imbalance-ratio tier for
+        datasets at their own rates, None for datasets brought to the rate."""
         tiers = {}
         for spec in self.datasets.values():
             if "tier" in spec:
-                entry = tiers.setdefault(spec["tier_rate"], [spec["tier"], 0, set()])
+                own = spec["rate"] is None
+                shown = spec["tier_rate"] if own else spec["rate"]
+                tier = spec["tier"] if own else None
+                entry = tiers.setdefault(shown, [tier, 0, set()])
                 entry[1] += 1
                 entry[2].add(spec["family"])
         return [
@@ -611,10 +632,9 @@ def build_plan(config, schema_path, base_dir="."):
     plan.rules = plan_rules(
         config["thresholds"]["strategy"], config["thresholds"]["cost_ratios"]
     )
-    specs = sources.expand(
+    specs, plan.excluded = sources.expand(
         config, base_dir, lambda name: plan.dataset_seed(name, "data")
     )
-    plan.excluded = sources.excluded(config, base_dir)
     if not specs:
         raise ConfigError(
             "datasets: no dataset is configured"

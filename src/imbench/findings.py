@@ -830,20 +830,45 @@ def published_claims(sweep, costs, recalibrated, ratio, f1_rule, level):
 
 
 def tiers_note(tiers):
-    """What the rates are when they are a real collection's imbalance-ratio tiers."""
+    """What the rates are when a real collection's datasets are shown at them
+    (``Plan.tiers``): its imbalance-ratio tiers, the whole collection pooled, or
+    its datasets brought to controlled rates."""
     if not tiers:
         return []
-    shown = "; ".join(
-        f"{rate(r)} is {tier} ({count} datasets, {families} families)"
-        for r, tier, count, families in tiers
-    )
-    return [
-        "**Real data.** The positive rates below are the KEEL collection's "
-        "imbalance-ratio tiers (majority over minority), each shown at the median "
-        f"own rate of its datasets: {shown}. The datasets derived from one base set "
-        "count as one observation per tier, their mean: a verdict's n is families.",
-        "",
-    ]
+    counted = "count as one observation {}, their mean: a verdict's n is families."
+    if all(tier is None for _, tier, _, _ in tiers):
+        shown = "; ".join(
+            f"{rate(r)}: {count} datasets, {families} families"
+            for r, _, count, families in tiers
+        )
+        text = (
+            "**Real data at controlled rates.** The positive rates below are the KEEL "
+            "collection's datasets brought to each rate by removing samples of one "
+            "class (positives below a dataset's own rate, negatives above it), each "
+            f"at the rates its folds allow: {shown}. The datasets derived from one "
+            f"base set {counted.format('per rate')}"
+        )
+    elif [tier for _, tier, _, _ in tiers] == ["all"]:
+        [[r, _, count, families]] = tiers
+        text = (
+            "**Real data, pooled.** The positive rate below is the whole KEEL "
+            f"collection at its own rates, every imbalance ratio in one group ({count} "
+            f"datasets, {families} families), shown at the median own rate of its "
+            f"datasets, {rate(r)}. The datasets derived from one base set "
+            f"{counted.format('in all')}"
+        )
+    else:
+        shown = "; ".join(
+            f"{rate(r)} is {tier} ({count} datasets, {families} families)"
+            for r, tier, count, families in tiers
+        )
+        text = (
+            "**Real data.** The positive rates below are the KEEL collection's "
+            "imbalance-ratio tiers (majority over minority), each shown at the median "
+            f"own rate of its datasets: {shown}. The datasets derived from one base "
+            f"set {counted.format('per tier')}"
+        )
+    return [text, ""]
 
 
 def findings(

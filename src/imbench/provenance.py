@@ -30,6 +30,17 @@ def _installed_versions():
     return tuple(versions.items())
 
 
+def library_versions(modules):
+    """Versions of the installed distributions that provide the top-level
+    ``modules`` (a config's optional libraries and plug-ins), by distribution."""
+    providers = metadata.packages_distributions()
+    return {
+        distribution: metadata.version(distribution)
+        for module in modules
+        for distribution in providers.get(module, [])
+    }
+
+
 @functools.cache
 def code_digest(module):
     """SHA-256 of the source of ``module`` and of every imbench module it imports,

@@ -17,6 +17,7 @@ rule aggregate:
         excluded=PLAN.excluded,
         headline=PLAN.config["tables"]["headline"],
         provenance=provenance(),
+        libraries=PLAN.libraries(),
         code=code_digest("imbench.steps.aggregate"),
     script:
         "../scripts/step.py"

@@ -2,7 +2,10 @@
 
 Each source is a module of this package with a ``Spec`` (a frozen dataclass, one per
 dataset instance), ``expand(config, base_dir)`` yielding the specs a config asks for
-(checked at planning time, standard library only), and ``load(spec)`` returning
+(checked at planning time, standard library only; a source that selects from a
+collection defines ``instances(config, base_dir)`` instead, returning the specs and
+``(name, reason)`` of every dataset it leaves out, both from one pass over the
+collection), and ``load(spec)`` returning
 ``(X, y, warnings)``: ``y`` in {0, 1}, 1 the positive class, and one-line warnings
 about the data (kept in the dataset's record and ``datasets.csv``). Adding a source
 is a module here, an entry in ``_registry`` and its schema keys.
@@ -119,6 +122,19 @@ def subsample(X, y, n_negative, n_positive, seed):
     return X[order], y[order]
 
 
+def one_hot(values, declared):
+    """``(columns, levels)``: 0/1 columns of ``values`` over the ``declared`` levels
+    (one column, for the second level, when there are two), a map fixed by the
+    declaration, so that no row's value shapes it and encoding before the folds
+    leaks nothing (KEEL's ``@attribute`` values, OpenML's categories)."""
+    import numpy as np
+
+    levels = list(declared[1:] if len(declared) == 2 else declared)
+    values = np.asarray(values, dtype=object)
+    columns = np.column_stack([values == level for level in levels]).astype(float)
+    return columns.reshape(len(values), len(levels)), levels
+
+
 # instances of one source and rate expected to share more than this fraction of their
 # rows are near-copies: together they are one observation of every test
 SHARED_ROWS = 0.5
@@ -177,24 +193,18 @@ def _registry():
 
 
 def expand(config, base_dir, seed_of):
-    """Specs of every dataset instance ``config`` asks for, source by source, each
-    seeded by ``seed_of(name)``."""
-    return [
-        dataclasses.replace(spec, seed=seed_of(spec.name))
-        for source in _registry().values()
-        for spec in source.expand(config, base_dir)
-    ]
-
-
-def excluded(config, base_dir):
-    """``(name, source, reason)`` of every dataset a source's filters or the folds
-    leave out (sources that select from a collection define ``excluded``)."""
-    return [
-        (name, module.Spec.kind, reason)
-        for module in _registry().values()
-        if hasattr(module, "excluded")
-        for name, reason in module.excluded(config, base_dir)
-    ]
+    """``(specs, excluded)``: the specs of every dataset instance ``config`` asks for,
+    source by source, each seeded by ``seed_of(name)``, and ``(name, source,
+    reason)`` of every dataset a source's filters or the folds leave out."""
+    specs, excluded = [], []
+    for kind, module in _registry().items():
+        if hasattr(module, "instances"):
+            chosen, left_out = module.instances(config, base_dir)
+        else:
+            chosen, left_out = module.expand(config, base_dir), []
+        specs += [dataclasses.replace(s, seed=seed_of(s.name)) for s in chosen]
+        excluded += [(name, kind, reason) for name, reason in left_out]
+    return specs, excluded
 
 
 def load(record, splits):

@@ -20,6 +20,7 @@ from imbench.errors import ConfigError, DatasetError
 from imbench.sources import (
     DatasetSpec,
     minority_problem,
+    one_hot,
     rate_name,
     stratified_splits,
     subsample,
@@ -192,12 +193,8 @@ def encode(attributes, rows, where):
                 f"{where}: attribute {attribute.name!r} holds undeclared values "
                 f"{sorted(unknown)}"
             )
-        levels = (
-            attribute.values[1:] if len(attribute.values) == 2 else attribute.values
-        )
-        blocks.append(
-            np.array([[value == level for level in levels] for value in values], float)
-        )
+        block, levels = one_hot(values, attribute.values)
+        blocks.append(block)
         columns += [f"{attribute.name}={level}" for level in levels]
     labels = [row[-1] for row in kept]
     unknown = set(labels) - set(target.values)
@@ -274,9 +271,7 @@ def select(config, base_dir):
     """``(chosen, excluded)``: the catalogue rows the ``datasets.keel`` entry's
     filters pick, each with its ``tier`` and ``tier_rate``, and ``(name, reason)`` of
     every other dataset, in name order."""
-    entry = config["datasets"].get("keel")
-    if not entry:
-        return [], []
+    entry = config["datasets"]["keel"]
     directory = entry.get("directory")
     if directory is not None:
         directory = Path(directory).expanduser()
@@ -358,6 +353,8 @@ def instances(config, base_dir):
     rates (as the builtin source does: removing samples of one class); and ``(name,
     reason)`` of each dataset, or dataset at a rate, left out."""
     entry = config["datasets"].get("keel")
+    if not entry:
+        return [], []
     chosen, excluded = select(config, base_dir)
     excluded = [(f"keel-{name}", why) for name, why in excluded]
     splits, specs = stratified_splits(config), []
@@ -399,18 +396,6 @@ def instances(config, base_dir):
                 for seed in range(entry["seeds"])
             ]
     return specs, sorted(excluded)
-
-
-def expand(config, base_dir):
-    """The chosen instances (``instances``)."""
-    yield from instances(config, base_dir)[0]
-
-
-def excluded(config, base_dir):
-    """``(instance name, reason)`` of each dataset the config leaves out."""
-    if not config["datasets"].get("keel"):
-        return []
-    return instances(config, base_dir)[1]
 
 
 def load(spec):

@@ -11,7 +11,12 @@ import dataclasses
 from pathlib import Path
 
 from imbench.errors import DatasetError
-from imbench.sources import DatasetSpec, minority_problem, stratified_splits
+from imbench.sources import (
+    DatasetSpec,
+    minority_problem,
+    one_hot,
+    stratified_splits,
+)
 
 CLIMB = Path(__file__).resolve().parents[1] / "data" / "climb_openml.csv"
 
@@ -45,11 +50,10 @@ def climb():
 def _chosen(entry, config):
     """``(ids, excluded)``: the two-class datasets the entry names, and ``(name,
     reason)`` of CLIMB's others (more classes, or too few minority samples)."""
-    listed = climb()
     if entry["names"] != "climb":
         return list(entry["names"]), []
     ids, excluded, splits = [], [], stratified_splits(config)
-    for data_id, (name, _, minority, classes) in sorted(listed.items()):
+    for data_id, (name, _, minority, classes) in sorted(climb().items()):
         problem = minority_problem(minority, splits)
         if classes != 2:
             excluded.append((f"openml-{data_id}", f"{name} has {classes} classes"))
@@ -60,14 +64,16 @@ def _chosen(entry, config):
     return ids, excluded
 
 
-def expand(config, base_dir):
-    """One instance per chosen dataset, ``openml-{id}``."""
+def instances(config, base_dir):
+    """``(specs, excluded)``: one instance per chosen dataset, ``openml-{id}``, and
+    ``(name, reason)`` of CLIMB's datasets left out."""
     entry = config["datasets"].get("openml")
     if not entry:
-        return
+        return [], []
     listed = climb()
-    for data_id in _chosen(entry, config)[0]:
-        yield Spec(
+    ids, excluded = _chosen(entry, config)
+    specs = [
+        Spec(
             name=f"openml-{data_id}",
             source="openml",
             rate=None,
@@ -76,11 +82,9 @@ def expand(config, base_dir):
             cache_dir=str(Path(entry["cache_dir"]).expanduser()),
             download=entry["download"],
         )
-
-
-def excluded(config, base_dir):
-    entry = config["datasets"].get("openml")
-    return _chosen(entry, config)[1] if entry else []
+        for data_id in ids
+    ]
+    return specs, excluded
 
 
 def load(spec):
@@ -129,9 +133,7 @@ def encode(frame, target, where):
     for column in frame.columns:
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            levels = list(values.cat.categories)
-            levels = levels[1:] if len(levels) == 2 else levels
-            blocks.append(np.column_stack([(values == lv).to_numpy() for lv in levels]))
+            blocks.append(one_hot(values, list(values.cat.categories))[0])
         else:
             blocks.append(values.to_numpy(dtype=np.float64)[:, None])
     X = np.hstack(blocks).astype(np.float64)

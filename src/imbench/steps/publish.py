@@ -6,8 +6,8 @@ Only the configs of ``PUBLISHED`` as written are published, each to its director
 and a refusal comes while Snakemake plans (``refusal``, from the rule's input
 function), before any job runs. The new results are written beside their directory
 and swapped in whole, so a publish that fails leaves the committed results as they
-were; a published directory inside another (``docs/results/real``) is carried over
-when the outer one is replaced.
+were; a published directory inside another (``docs/results/real`` and those inside
+it) is carried over when the outer one is replaced.
 """
 
 import json
@@ -21,6 +21,8 @@ from imbench.config import ConfigError, build_plan, config_hash, load_yaml
 PUBLISHED = {
     "config/published.yaml": "docs/results",
     "config/published_real.yaml": "docs/results/real",
+    "config/published_real_pooled.yaml": "docs/results/real/pooled",
+    "config/published_real_rates.yaml": "docs/results/real/rates",
 }
 
 
@@ -52,8 +54,8 @@ def refusal(configfiles, run_hash, basedir, schema):
     if config is None:
         given = ", ".join(os.path.relpath(path, basedir) for path in configfiles)
         return (
-            f"only {' or '.join(PUBLISHED)} is published, and this run's config is "
-            f"{given}; run: {' or '.join(command(c) for c in PUBLISHED)}"
+            f"only the configs {', '.join(PUBLISHED)} are published, and this run's "
+            f"config is {given}; run: {command('<one of them>')}"
         )
     if _hash(Path(basedir) / config, schema, basedir) != run_hash:
         return (
@@ -114,11 +116,12 @@ def replace_directory(new, target):
 
 def _nested(published):
     """The directories of other published configs inside ``published``, relative to
-    it."""
+    it: the outermost only (each carries those inside it)."""
+    inside = [Path(d) for d in PUBLISHED.values() if Path(published) in Path(d).parents]
     return [
         os.path.relpath(other, published)
-        for other in PUBLISHED.values()
-        if Path(published) in Path(other).parents
+        for other in inside
+        if not any(d in other.parents for d in inside)
     ]
 
 
