@@ -228,7 +228,7 @@ INVALID = [
     ("thresholds.inner_folds", 3.0, "inner_folds: 3.0 is not of type 'integer'"),
     ("methods.smote.k_neighbors", 5.0, "k_neighbors: 5.0 is not of type 'integer'"),
     ("methods.undersample_ensemble.n_members", 3.5, "n_members: 3.5 is not of"),
-    ("methods.easy_ensemble.boosting_rounds", 0, "boosting_rounds: 0 is less"),
+    ("methods.undersample_ensemble.n_members", 0, "n_members: 0 is less"),
     ("methods.threshold_cost.cost_ratio", 0, "cost_ratio: 0 is less than or equal"),
     (
         "classifiers.logistic_regression.methods",

@@ -28,16 +28,10 @@ SMALL = {
     "hist_gradient_boosting": {"max_iter": 10},
     "lightgbm": {"n_estimators": 10},
     "xgboost": {"n_estimators": 10},
-    # the default l2 (3) is sized for fits on thousands of rows; AdaBoost's rounds
-    # here fit a few dozen undersampled rows, where it leaves a constant, which
-    # AdaBoost refuses as "worse than random"
-    "mlp": {"hidden_layer_sizes": [8], "max_iter": 200, "l2": 0.1},
+    "adaboost": {"n_estimators": 10},
+    "mlp": {"hidden_layer_sizes": [8], "max_iter": 200},
 }
-FAST = {
-    "undersample_ensemble": {"n_members": 3},
-    "easy_ensemble": {"n_members": 2, "boosting_rounds": 2},
-    "rusboost": {"boosting_rounds": 3},
-}
+FAST = {"undersample_ensemble": {"n_members": 3}}
 # the methods that fit (a threshold view's predictions are its baseline's)
 PAIRS = [
     (m, c) for m, e in METHODS.items() if isinstance(e, Method) for c in CLASSIFIERS
@@ -162,26 +156,33 @@ def test_xgboost_without_class_weight_is_xgboost_and_balanced_is_its_own_weighti
     assert balanced.get_params()["scale_pos_weight"] is None  # fit changed no param
 
 
-@pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))
-def test_boostable_says_whether_adaboost_can_boost_the_classifier(classifier):
-    """On a balanced sample, as each EasyEnsemble member sees, AdaBoost's weights
-    (summing to 1) stop XGBoost's trees from splitting (``min_child_weight`` is an
-    absolute sum), so its round is no better than chance; the others learn."""
-    from sklearn.ensemble import AdaBoostClassifier
+def test_the_undersampling_ensemble_of_adaboost_is_easyensemble(imbalanced):
+    """EasyEnsemble (Liu, Wu & Zhou 2009) is bags of AdaBoost on balanced
+    undersamples: imbalanced-learn's ``EasyEnsembleClassifier`` with the same
+    members, seed and weak learner predicts what ``undersample_ensemble`` of the
+    ``adaboost`` classifier does, bit for bit; and RUSBoost boosts AdaBoost's own
+    weak learner, rounds and learning rate."""
+    from imblearn.ensemble import EasyEnsembleClassifier
 
-    rng = np.random.default_rng(0)
-    y = np.r_[np.zeros(40, int), np.ones(40, int)]
-    X = rng.normal(size=(80, 4)) + y[:, None]
-    entry = CLASSIFIERS[classifier]
-    booster = AdaBoostClassifier(
-        estimator=entry.build(SMALL.get(classifier)), n_estimators=3, random_state=0
+    X, y = imbalanced
+    adaboost = CLASSIFIERS["adaboost"]
+    ours = METHODS["undersample_ensemble"].build(
+        adaboost, {"n_estimators": 10}, {"n_members": 4}, seed=3
     )
-    if "boostable" in entry.traits:
-        assert np.ptp(booster.fit(X, y).predict_proba(X)[:, 1]) > 0.1
-    else:
-        with pytest.raises(ValueError, match="worse than random"):
-            booster.fit(X, y)
-        assert METHODS["easy_ensemble"].not_applicable(entry)
+    theirs = EasyEnsembleClassifier(
+        n_estimators=4,
+        estimator=adaboost.build({"n_estimators": 10}, seed=3),
+        random_state=3,
+    )
+    np.testing.assert_array_equal(
+        ours.fit(X, y).predict_proba(X), theirs.fit(X, y).predict_proba(X)
+    )
+    rusboost = METHODS["rusboost"].build(adaboost, {"n_estimators": 7}, {}, seed=3)
+    booster = rusboost.named_steps["model"]
+    assert (booster.n_estimators, booster.learning_rate) == (7, 1.0)
+    assert booster.estimator.get_params()["max_depth"] == 1
+    for name, entry in CLASSIFIERS.items():
+        assert bool(METHODS["rusboost"].not_applicable(entry)) == (name != "adaboost")
 
 
 @pytest.mark.parametrize("classifier", sorted(CLASSIFIERS))

@@ -36,9 +36,8 @@ class Classifier:
         Parameters used where the config gives none.
     traits : frozenset of str
         What the estimator supports: ``class_weight``, ``sample_weight``,
-        ``boostable`` (AdaBoost can boost it: it splits whatever its sample weights
-        sum to; XGBoost's ``min_child_weight`` is an absolute sum, so under
-        AdaBoost's weights, which sum to 1, its trees never split), ``scaling``
+        ``adaboost`` (is AdaBoost over a weak learner, whose variant with
+        undersampling at each round is RUSBoost), ``scaling``
         (wants standardised inputs), ``focal`` (has a focal-loss analogue),
         ``forest`` (is a random forest), ``trees`` (a tree ensemble), ``neural`` (a
         neural network); the last two pick the rule of thumb in the decision guide.
@@ -143,6 +142,16 @@ def _hist_gradient_boosting(params, seed, threads):
     return HistGradientBoosting(**params, random_state=seed)
 
 
+def _adaboost(params, seed, threads):
+    from sklearn.ensemble import AdaBoostClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    # the canonical weak learner (AdaBoost's default, and EasyEnsemble's and
+    # RUSBoost's in imbalanced-learn): a decision stump
+    stump = DecisionTreeClassifier(max_depth=1)
+    return AdaBoostClassifier(estimator=stump, **params, random_state=seed)
+
+
 def _mlp(params, seed, threads):
     from imbench.focal import FocalLossClassifier
 
@@ -204,9 +213,7 @@ CLASSIFIERS = {
             _logistic_regression,
             "sklearn.linear_model.LogisticRegression",
             defaults={"C": 1.0, "max_iter": 1000, "tol": 1e-4},  # tol: scikit-learn's
-            traits=frozenset(
-                {"class_weight", "sample_weight", "boostable", "scaling", "focal"}
-            ),
+            traits=frozenset({"class_weight", "sample_weight", "scaling", "focal"}),
             # the same model and optimiser settings, fitted by imbench's L-BFGS
             focal_params=lambda p: {
                 "hidden_layer_sizes": (),
@@ -221,16 +228,22 @@ CLASSIFIERS = {
             "sklearn.ensemble.RandomForestClassifier",
             ("random_state", "n_jobs"),
             defaults={"n_estimators": 100, "min_samples_leaf": 1},
-            traits=frozenset(
-                {"class_weight", "sample_weight", "boostable", "forest", "trees"}
-            ),
+            traits=frozenset({"class_weight", "sample_weight", "forest", "trees"}),
         ),
         Classifier(
             "hist_gradient_boosting",
             _hist_gradient_boosting,
             "sklearn.ensemble.HistGradientBoostingClassifier",
             defaults={"max_iter": 100, "learning_rate": 0.1},
-            traits=frozenset({"class_weight", "sample_weight", "boostable", "trees"}),
+            traits=frozenset({"class_weight", "sample_weight", "trees"}),
+        ),
+        Classifier(
+            "adaboost",
+            _adaboost,
+            "sklearn.ensemble.AdaBoostClassifier",
+            ("random_state", "estimator"),  # the weak learner is a stump
+            defaults={"n_estimators": 50, "learning_rate": 1.0},
+            traits=frozenset({"sample_weight", "adaboost"}),
         ),
         Classifier(
             "mlp",
@@ -241,9 +254,7 @@ CLASSIFIERS = {
             # alpha of 1e-4 is overconfident (calibration slope 0.2); 3 makes it as
             # calibrated as MLPClassifier's (docs/sanity.md)
             defaults={"hidden_layer_sizes": [32], "l2": 3.0, "max_iter": 500},
-            traits=frozenset(
-                {"sample_weight", "boostable", "scaling", "focal", "neural"}
-            ),
+            traits=frozenset({"sample_weight", "scaling", "focal", "neural"}),
             focal_params=_network,
             refined={
                 "hidden_layer_sizes": {
@@ -258,7 +269,7 @@ CLASSIFIERS = {
             _lightgbm,
             set_by_imbench=("random_state", "n_jobs"),
             defaults={"n_estimators": 100, "learning_rate": 0.1, "num_leaves": 31},
-            traits=frozenset({"class_weight", "sample_weight", "boostable", "trees"}),
+            traits=frozenset({"class_weight", "sample_weight", "trees"}),
             refined=_boosting_params(
                 {
                     "num_leaves": {"type": "integer", "minimum": 2},
@@ -307,7 +318,6 @@ def _plugin_classifier(path, params, seed, threads):
 TRAITS = (  # the traits a plug-in may declare (the others pick built-in rules)
     "class_weight",
     "sample_weight",
-    "boostable",
     "scaling",
     "trees",
     "neural",

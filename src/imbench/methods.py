@@ -292,33 +292,31 @@ def _balanced_random_forest(classifier, cp, params, seed, threads):
     return make_pipeline(classifier, forest)
 
 
-def _easy_ensemble(classifier, cp, params, seed, threads):
-    from imblearn.ensemble import EasyEnsembleClassifier
-    from sklearn.ensemble import AdaBoostClassifier
-
-    booster = AdaBoostClassifier(
-        estimator=classifier.build(cp, seed, 1),
-        n_estimators=params["boosting_rounds"],
-        random_state=seed,
-    )
-    ensemble = EasyEnsembleClassifier(
-        n_estimators=params["n_members"],
-        estimator=booster,
-        random_state=seed,
-        n_jobs=threads,
-    )
-    return make_pipeline(classifier, ensemble)
-
-
 def _rusboost(classifier, cp, params, seed, threads):
+    """RUSBoost (Seiffert et al. 2010) of the AdaBoost classifier's weak learner,
+    rounds and learning rate: AdaBoost with a random undersample at each round."""
     from imblearn.ensemble import RUSBoostClassifier
 
+    adaboost = classifier.build(cp, seed, threads)
     booster = RUSBoostClassifier(
-        estimator=classifier.build(cp, seed, threads),
-        n_estimators=params["boosting_rounds"],
+        estimator=adaboost.estimator,
+        n_estimators=adaboost.n_estimators,
+        learning_rate=adaboost.learning_rate,
         random_state=seed,
     )
     return make_pipeline(classifier, booster)
+
+
+def _every_sample():
+    """An undersampler's ``sampling_strategy`` that keeps every sample."""
+    return _class_counts
+
+
+def _class_counts(y):
+    import numpy as np
+
+    labels, counts = np.unique(y, return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist(), strict=True))
 
 
 SAMPLING_STRATEGY = {
@@ -361,7 +359,6 @@ FAMILIES = (
     "thresholds",
     "ensembles",
 )
-_BOOSTABLE = frozenset({"sample_weight", "boostable"})
 _CLASS_WEIGHT = frozenset({"class_weight"})
 
 METHODS = {
@@ -545,39 +542,18 @@ METHODS = {
             ),
         ),
         Method(
-            "easy_ensemble",
-            Recipe(
-                _easy_ensemble,
-                defaults={"n_members": 10, "boosting_rounds": 10},
-                balances_inside=True,
-            ),
-            Presentation(
-                "ensembles", "EasyEnsemble: AdaBoost learners on balanced undersamples"
-            ),
-            params={"n_members": _MEMBERS, "boosting_rounds": _MEMBERS},
-            applies=Applies(requires=_BOOSTABLE),
-            neutral=Neutral(
-                None,
-                unlike_baseline={
-                    "*": "AdaBoost ensembles built on the classifier: another model "
-                    "family"
-                },
-            ),
-        ),
-        Method(
             "rusboost",
-            Recipe(_rusboost, defaults={"boosting_rounds": 10}, balances_inside=True),
+            Recipe(_rusboost, balances_inside=True),
             Presentation(
                 "ensembles",
                 "RUSBoost: AdaBoost with random undersampling at each round",
             ),
-            params={"boosting_rounds": _MEMBERS},
-            applies=Applies(requires=_BOOSTABLE),
+            applies=Applies(requires=frozenset({"adaboost"})),
             neutral=Neutral(
-                None,
-                unlike_baseline={
-                    "*": "AdaBoost on the classifier: another model family"
-                },
+                {"model__sampling_strategy": _every_sample},
+                # imbalanced-learn's boosting loop multiplies the weights where
+                # scikit-learn's adds their logarithms
+                tolerance=1e-9,
             ),
         ),
     ]
