@@ -381,6 +381,33 @@ def test_threshold_views_need_validation_predictions(test_config):
     assert not any(cell.method == "threshold_f1" for cell in plan.cells)
 
 
+def test_a_holdout_too_small_to_tune_on_falls_back_to_inner_folds(test_config):
+    """With ``holdout_min_positives`` a dataset whose holdout would hold fewer
+    positives (at 1% of 3,000 rows: 20 in a training fold of 3, 5 held out) is split in
+    inner folds, the others keep the holdout, a user's file (its size unknown before
+    it is read) too; the cost model counts the inner folds' fits."""
+    from imbench.cpu_time import validation_fits
+
+    config = copy.deepcopy(test_config)
+    config["positive_rates"] = [0.01, 0.1]
+    config["datasets"]["synthetic"] |= {"n_samples": 3000}
+    config["thresholds"] = {"strategy": "holdout", "holdout_min_positives": 20}
+    plan = plan_of(config)
+    strategy = {name: plan.validation(name).strategy for name in plan.datasets}
+    assert strategy == {
+        "synthetic-r0.01-s0": "inner_cv",  # 20 x 0.25 = 5 < 20
+        "synthetic-r0.1-s0": "holdout",  # 200 x 0.25 = 50
+        "breast_cancer-p0-r0.3-s0": "holdout",  # 102 x 0.25
+        "file-customers": "holdout",
+    }
+    [cell] = [c for c in plan.cells if c.dataset == "synthetic-r0.01-s0"][:1]
+    assert validation_fits(plan.fit_params(cell).thresholds) == 2  # 3 inner folds
+    config["thresholds"]["holdout_min_positives"] = 0  # the default: never
+    assert {plan_of(config).validation(n).strategy for n in plan.datasets} == {
+        "holdout"
+    }
+
+
 def test_no_datasets_is_an_error(test_config):
     config = copy.deepcopy(test_config)
     config["datasets"] = {}

@@ -17,7 +17,7 @@ import hashlib
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -218,6 +218,7 @@ class Plan:
     classifiers: dict = field(default_factory=dict)
     datasets: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)
+    minority: dict = field(default_factory=dict)
     data_bytes: dict = field(default_factory=dict)
     cells: list = field(default_factory=list)
     not_applicable: list = field(default_factory=list)
@@ -261,13 +262,29 @@ class Plan:
             # baseline's model
             seed=seed_from(config["seed"], cell.dataset, cell.classifier),
             cv=OuterCV(**config["cv"], seed=self.dataset_seed(cell.dataset, "cv")),
-            thresholds=Validation(
-                **{
-                    key: config["thresholds"][key]
-                    for key in ("strategy", "inner_folds", "holdout_fraction")
-                }
-            ),
+            thresholds=self.validation(cell.dataset),
         )
+
+    def validation(self, dataset):
+        """How ``dataset``'s training folds are split for thresholds: the config's
+        ``thresholds``, but inner folds where a holdout would hold fewer minority
+        samples than ``holdout_min_positives`` (known before the data is read for
+        generated, bundled and collection datasets; a user's file keeps the
+        holdout)."""
+        thresholds = self.config["thresholds"]
+        chosen = Validation(
+            **{
+                key: thresholds[key]
+                for key in ("strategy", "inner_folds", "holdout_fraction")
+            }
+        )
+        minority = self.minority[dataset]
+        if chosen.strategy != "holdout" or minority is None:
+            return chosen
+        in_training = minority - -(-minority // self.config["cv"]["folds"])
+        if in_training * chosen.holdout_fraction < thresholds["holdout_min_positives"]:
+            return replace(chosen, strategy="inner_cv")
+        return chosen
 
     def check_fits(self):
         """``ConfigError`` for classifier parameters that the estimator refuses only
@@ -647,6 +664,7 @@ def build_plan(config, schema_path, base_dir="."):
     for spec in specs:
         plan.datasets[spec.name] = canonical(spec.record())
         plan.rows[spec.name] = spec.rows
+        plan.minority[spec.name] = spec.minority()
         plan.data_bytes[spec.name] = spec.data_bytes()
     _expand_cells(config, plan)
     config["tables"].setdefault("headline", plan.default_headline())

@@ -61,8 +61,9 @@ SIZE_PARAMS = {  # the parameters a model's fit time grows with, linearly
     "mlp": ("max_iter", "hidden_layer_sizes"),
     "lightgbm": ("n_estimators",),
     "xgboost": ("n_estimators",),
+    "adaboost": ("n_estimators",),
 }
-MEMBER_PARAMS = ("n_members", "boosting_rounds")
+MEMBER_PARAMS = ("n_members",)
 
 
 def validation_fits(validation):

@@ -44,6 +44,10 @@ class DatasetSpec:
         data small enough not to matter or of unknown size."""
         return None
 
+    def minority(self):
+        """Its minority samples, when known before it is read (None otherwise)."""
+        return None
+
     def shown_rate(self, realized_rate):
         """The positive rate its results are grouped and shown at: its target, or
         for data at its own rate the rate it has."""
@@ -67,13 +71,16 @@ class DatasetSpec:
 
 def stratified_splits(config):
     """``[key, value]`` of every stratified split: the outer folds first, then the
-    split of a training fold (inner folds, or the holdout's fraction)."""
+    splits of a training fold (inner folds, or the holdout's fraction, and the inner
+    folds a dataset with too few positives for a holdout uses instead)."""
     splits = [["cv.folds", config["cv"]["folds"]]]
     thresholds = config["thresholds"]
-    if thresholds["strategy"] == "inner_cv":
-        splits.append(["thresholds.inner_folds", thresholds["inner_folds"]])
-    elif thresholds["strategy"] == "holdout":
+    if thresholds["strategy"] == "holdout":
         splits.append(["thresholds.holdout_fraction", thresholds["holdout_fraction"]])
+    if thresholds["strategy"] == "inner_cv" or (
+        thresholds["strategy"] == "holdout" and thresholds.get("holdout_min_positives")
+    ):
+        splits.append(["thresholds.inner_folds", thresholds["inner_folds"]])
     return splits
 
 

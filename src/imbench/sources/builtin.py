@@ -39,6 +39,10 @@ class Spec(DatasetSpec):
         positives = counts[self.positive_label]
         return sum(counts.values()) - positives, positives
 
+    def minority(self):
+        negatives, positives = self.pool()
+        return min(counts_at_rate(positives, negatives, self.rate))
+
 
 def counts_at_rate(n_positive, n_negative, rate):
     """Class counts that hit ``rate`` by removing samples of one class only.

@@ -106,7 +106,7 @@ class Spec(DatasetSpec):
     tier_rate: float
     digest: str
     path: str | None = None
-    counts: tuple = ()  # the dataset's (negatives, positives), when brought to rate
+    counts: tuple = ()  # the dataset's own (negatives, positives)
 
     def origin(self):
         return self.path or f"keel:{self.dataset}"
@@ -121,6 +121,12 @@ class Spec(DatasetSpec):
 
     def pool(self):
         return tuple(self.counts) if self.rate is not None else None
+
+    def minority(self):
+        negatives, positives = self.counts
+        if self.rate is None:
+            return min(negatives, positives)
+        return min(counts_at_rate(positives, negatives, self.rate))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -375,7 +381,13 @@ def instances(config, base_dir):
                 excluded.append((f"keel-{row['name']}", problem))
                 continue
             specs.append(
-                Spec(name=f"keel-{row['name']}", rate=None, rows=row["rows"], **common)
+                Spec(
+                    name=f"keel-{row['name']}",
+                    rate=None,
+                    rows=row["rows"],
+                    counts=counts,
+                    **common,
+                )
             )
             continue
         for rate in entry["positive_rates"]:

@@ -19,6 +19,10 @@ class Spec(DatasetSpec):
     def data_bytes(self):
         return self.rows * self.generator["n_features"] * 8  # float64
 
+    def minority(self):
+        positives = round(self.rate * self.rows)
+        return min(positives, self.rows - positives)
+
 
 def expand(config, base_dir):
     """One instance per positive rate and generator seed."""
@@ -29,18 +33,16 @@ def expand(config, base_dir):
     _check_generator(generator)
     n_samples = generator["n_samples"]
     for rate in config["positive_rates"]:
-        positives = round(rate * n_samples)
         for seed in range(seeds):
-            name = f"synthetic-r{rate_name(rate)}-s{seed}"
-            minority = min(positives, n_samples - positives)
-            check_minority(name, minority, config, "datasets.synthetic")
-            yield Spec(
-                name=name,
+            spec = Spec(
+                name=f"synthetic-r{rate_name(rate)}-s{seed}",
                 source="synthetic",
                 rate=rate,
                 rows=n_samples,
                 generator=generator,
             )
+            check_minority(spec.name, spec.minority(), config, "datasets.synthetic")
+            yield spec
 
 
 GENERATION_COPIES = 3  # generated X at twice the size, its subsample, the job's copy
