@@ -2,6 +2,7 @@
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -152,3 +153,26 @@ def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
     assert publish.directory([REPO / "config/published_real.yaml"], REPO) == (
         "docs/results/real"
     )
+
+
+def test_the_published_findings_link_the_tables_and_figures_they_name():
+    """A table named by its CSV links to the CSV where it is published, else to its
+    Markdown, named as the file is; what is not published stays a name."""
+    text = (
+        "(`ratio_sweep.csv`), `cost_threshold.csv`; `figures/ensembles.png`; "
+        "`cells.csv`"
+    )
+    files = [
+        "tables/ratio_sweep.csv",
+        "tables/cost_threshold.md",
+        "figures/ensembles.png",
+    ]
+    assert publish.linked(text, [Path(f) for f in files]) == (
+        "([`ratio_sweep.csv`](tables/ratio_sweep.csv)), "
+        "[`cost_threshold.md`](tables/cost_threshold.md); "
+        "[`ensembles.png`](figures/ensembles.png); `cells.csv`"
+    )
+    for _, directory in GRIDS:  # and the committed findings have no broken link
+        findings = (directory / "findings.md").read_text()
+        for link in re.findall(r"\]\(((?:tables|figures)/[^)]+)\)", findings):
+            assert (directory / link).is_file(), link

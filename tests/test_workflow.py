@@ -849,9 +849,11 @@ def published(runs, tmp_path_factory):
 def test_publish_copies_the_results_with_what_made_them(published):
     target = published / "docs" / "results"
     results = published / "results"
-    assert (target / "findings.md").read_bytes() == (
-        results / "findings.md"
-    ).read_bytes()
+    findings = (target / "findings.md").read_text()
+    files = [p.relative_to(target) for p in target.rglob("*") if p.is_file()]
+    assert findings == publish.linked((results / "findings.md").read_text(), files)
+    links = re.findall(r"\]\(((?:tables|figures)/[^)]+)\)", findings)
+    assert links and all((target / link).is_file() for link in links)
     figures = sorted(p.relative_to(target) for p in target.rglob("*.png"))
     assert Path("figures", "ratio_sweep", "roc_auc.png") in figures
     assert len(figures) == len(list(results.joinpath("figures").rglob("*.png")))

@@ -282,7 +282,8 @@ class Plan:
         if chosen.strategy != "holdout" or minority is None:
             return chosen
         in_training = minority - -(-minority // self.config["cv"]["folds"])
-        if in_training * chosen.holdout_fraction < thresholds["holdout_min_positives"]:
+        least = thresholds.get("holdout_min_positives", 0)
+        if in_training * chosen.holdout_fraction < least:
             return replace(chosen, strategy="inner_cv")
         return chosen
 

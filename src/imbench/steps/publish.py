@@ -12,6 +12,7 @@ it) is carried over when the outer one is replaced.
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -84,10 +85,14 @@ def run(input, output, params, threads=1):
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        copied = [_copy(p, staging) for p in [*input["tables"], input["findings"]]]
+        findings = _copy(input["findings"], staging)
+        copied = [*(_copy(p, staging) for p in input["tables"]), findings]
         for path in input["figures"]:
             copied.append(_copy(path, staging))
             _shrink(staging / copied[-1])
+        (staging / findings).write_text(
+            linked((staging / findings).read_text(), copied)
+        )
         shutil.copyfile(input["provenance"], staging / "provenance.json")
         shutil.copyfile(params["configfiles"][0], staging / "config.yaml")
         nested = []
@@ -101,6 +106,24 @@ def run(input, output, params, threads=1):
         replace_directory(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def linked(findings, published):
+    """``findings`` with each table or figure it names (`` `ratio_sweep.csv` ``,
+    `` `figures/ensembles.png` ``) a link to the file published for it, named as
+    that file is: the table's CSV where it is published, else its Markdown; names of
+    files not published are left as they are."""
+    files = {path.as_posix() for path in published}
+
+    def link(match):
+        name = match.group(1)
+        stem = name.removesuffix(".csv")
+        for target in (name, f"tables/{name}", f"tables/{stem}.md"):
+            if target in files:
+                return f"[`{target.rpartition('/')[2]}`]({target})"
+        return match.group(0)
+
+    return re.sub(r"`([\w/]+\.(?:csv|png))`", link, findings)
 
 
 def replace_directory(new, target):
