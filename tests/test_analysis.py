@@ -778,6 +778,11 @@ def test_the_f1_answer_follows_micro_f1s_lead_from_balance_to_imbalance():
     assert "at rate 0.01 positive-class F1 0.200, macro 0.600" in answer
     flat = f1_answer(pattern.assign(micro_lead=[0.0, 0.1]))
     assert "does not grow" in flat
+    one = f1_answer(pattern.iloc[:1])  # a pooled collection: one rate
+    assert "At the one rate of this run micro F1 leads positive-class F1 by 0.790" in (
+        one
+    )
+    assert "grow" not in one
 
 
 def guide_of(metrics, metric="average_precision"):

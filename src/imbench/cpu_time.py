@@ -241,6 +241,7 @@ def records_from_results(results):
             share = cell["fit"]["cpu_seconds"] / total
             records.append(
                 {
+                    "dataset": dataset,  # not written: records are by shape
                     "classifier": record.classifier,
                     "method": record.method,
                     "rate": _rate(info),

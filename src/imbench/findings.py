@@ -444,15 +444,24 @@ def f1_answer(pattern):
             f"{number(row['f1_weighted'])}, micro {number(row['f1_micro'])}"
         )
 
+    advice = (
+        "Report positive-class F1 at a stated threshold, or macro F1 when both "
+        "classes matter; never micro or weighted F1 alone under imbalance."
+    )
+    if len(pattern) == 1:  # one rate: nothing to follow across rates
+        return (
+            f"**Answer.** At the one rate of this run micro F1 leads positive-class "
+            f"F1 by {number(low['micro_lead'])} (medians over "
+            f"{instances(pattern['cells'])} cells: {at(low)}; `f1_by_rate.csv`). "
+            + advice
+        )
     trend = "grows" if low["micro_lead"] > high["micro_lead"] else "does not grow"
     return (
         f"**Answer.** The rarer the positive class, the further the averages part: "
         f"micro F1's lead over positive-class F1 {trend} from "
         f"{number(high['micro_lead'])} to {number(low['micro_lead'])} (medians over "
         f"{instances(pattern['cells'])} cells per rate: {at(high)}; "
-        f"{at(low)}; `f1_by_rate.csv`). Report positive-class F1 at a stated "
-        "threshold, or macro F1 when both classes matter; never micro or weighted F1 "
-        "alone under imbalance."
+        f"{at(low)}; `f1_by_rate.csv`). " + advice
     )
 
 
