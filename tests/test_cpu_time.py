@@ -133,6 +133,8 @@ def test_the_command_prints_hours_per_method_and_the_longest_job():
     assert "| random_forest | threshold_f1 | 126 | 0.00 | 0 s |" in result.stdout
     assert any(line.startswith("total: ") for line in lines)
     assert any(line.startswith("longest dataset job: ") for line in lines)
+    # every pair of the paper grid is recorded: an estimate, not a lower bound
+    assert "no estimate for" not in result.stdout
 
 
 def test_a_bad_config_is_one_line():
