@@ -5,6 +5,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.collections import LineCollection, PolyCollection
 
 from imbench import figures
 
@@ -95,6 +96,32 @@ def test_the_sweep_has_no_row_that_is_zero_by_construction(drawn):
     assert list(squares[0].get_ydata()) == [0.0]
     legend = figure.axes[0].get_legend_handles_labels()[1]
     assert "degenerate" in legend and "identical" not in legend  # none drawn
+
+
+def test_a_sweep_at_one_rate_draws_each_interval_as_a_bar(drawn):
+    """A pooled collection has one rate, where a shaded band has no width: each
+    method's 95% interval is a bar from its low to its high end instead."""
+    gains = sweep_gains(
+        ("lr", "smote", 0.066, 0.03, "undecided"),
+        ("lr", "random_oversample", 0.066, -0.02, "equivalent"),
+    )
+    figures.ratio_sweep(gains, "f1", [])
+    ((figure, _),) = drawn
+    (axis,) = figure.axes
+    bars = [c for c in axis.collections if isinstance(c, LineCollection)]
+    ends = sorted(
+        tuple(np.round(seg[:, 1], 6)) for b in bars for seg in b.get_segments()
+    )
+    assert ends == [(-0.03, -0.01), (0.02, 0.04)]
+    assert not [c for c in axis.collections if isinstance(c, PolyCollection)]
+    several = sweep_gains(
+        ("lr", "smote", 0.01, 0.03, "undecided"),
+        ("lr", "smote", 0.5, 0.0, "equivalent"),
+    )
+    figures.ratio_sweep(several, "f1", [])
+    axis = drawn[-1][0].axes[0]
+    assert not [c for c in axis.collections if isinstance(c, LineCollection)]
+    assert [c for c in axis.collections if isinstance(c, PolyCollection)]
 
 
 def test_reliability_is_on_log_odds_axes_with_the_headline_methods(drawn):

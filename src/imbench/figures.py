@@ -146,12 +146,21 @@ def draw_line(axis, x, y, style, **options):
         line.set_dashes(dashes)
 
 
+def draw_band(axis, x, low, high, colour):
+    """A 95% band from ``low`` to ``high`` over rates ``x``; at a single rate (a
+    pooled collection), where a shaded band would have no width, a bar."""
+    if len(x) == 1:
+        axis.vlines(x, low, high, color=colour, alpha=0.35, lw=3)
+    else:
+        axis.fill_between(x, low, high, color=colour, alpha=0.15, lw=0)
+
+
 def draw_method(axis, x, y, method, low=None, high=None):
     """One method's line, with its 95% band when given."""
     colour, _ = style = method_style(method)
     draw_line(axis, x, y, style, label=method_label(method), lw=1.2)
     if low is not None:
-        axis.fill_between(x, low, high, color=colour, alpha=0.15, lw=0)
+        draw_band(axis, x, low, high, colour)
 
 
 def save(figure, paths, title=None):
@@ -421,7 +430,7 @@ def ensembles(curves, references, panels, paths):
             axis.plot(
                 mean.index, mean, color=colour, lw=1.2, marker="o", ms=2.5, label=name
             )
-            axis.fill_between(mean.index, low, high, color=colour, alpha=0.15, lw=0)
+            draw_band(axis, mean.index, low, high, colour)
         rate_axis(axis, full["positive_rate"])
         if drawn:  # zoomed to the means: a band of two instances may span the axis
             low, high = np.nanmin(drawn), np.nanmax(drawn)
@@ -473,7 +482,7 @@ def f1_averages(means_by_average, paths):
             colour, _ = style = AVERAGE_STYLES.get(average, ("grey", (None, None)))
             name = "f1 (positive class)" if average == "f1" else average
             draw_line(axis, mean.index, mean, style, lw=1.2, label=name)
-            axis.fill_between(mean.index, low, high, color=colour, alpha=0.15, lw=0)
+            draw_band(axis, mean.index, low, high, colour)
         rate_axis(axis, next(iter(means_by_average.values()))["positive_rate"])
         axis.set_ylim(-0.02, 1.02)
         axis.set_title(f"{classifier}, baseline", fontsize=TEXT)
