@@ -9,6 +9,8 @@ from matplotlib.collections import LineCollection, PolyCollection
 
 from imbench import figures
 
+from .conftest import REPO
+
 matplotlib.use("Agg")
 
 
@@ -98,22 +100,52 @@ def test_the_sweep_has_no_row_that_is_zero_by_construction(drawn):
     assert "degenerate" in legend and "identical" not in legend  # none drawn
 
 
+def bars_whole(figure):
+    """Whether every panel of ``figure`` shows its interval bars whole, and no band."""
+    for axis in figure.axes:
+        low, high = axis.get_ylim()
+        for collection in axis.collections:
+            if isinstance(collection, PolyCollection):
+                return False
+            if isinstance(collection, LineCollection):
+                ends = np.concatenate([s[:, 1] for s in collection.get_segments()])
+                if ends.min() < low or ends.max() > high:
+                    return False
+    return True
+
+
+def test_the_published_pooled_sweep_shows_every_interval_whole(drawn):
+    """The real collection pooled over its tiers (one rate, five classifiers sharing
+    the x-axis): every bar lies inside its panel."""
+    table = REPO / "docs/results/real/pooled/tables/ratio_sweep.csv"
+    gains = pd.read_csv(table).query("metric == 'f1 @ tuned_f1'")
+    figures.ratio_sweep(gains, "f1 @ tuned_f1", [])
+    ((figure, _),) = drawn
+    assert len(figure.axes) >= 20 and bars_whole(figure)
+
+
 def test_a_sweep_at_one_rate_draws_each_interval_as_a_bar(drawn):
     """A pooled collection has one rate, where a shaded band has no width: each
     method's 95% interval is a bar from its low to its high end instead."""
     gains = sweep_gains(
-        ("lr", "smote", 0.066, 0.03, "undecided"),
+        *[
+            (classifier, method, 0.066, 0.03 + shift, "undecided")
+            for classifier, shift in (("lr", 0), ("mlp", -0.2), ("rf", 0.1), ("x", 0.2))
+            for method in ("smote", "class_weight", "random_undersample")
+        ],
         ("lr", "random_oversample", 0.066, -0.02, "equivalent"),
     )
+    gains["ci_low"] -= 0.3  # wide intervals, beyond the points
     figures.ratio_sweep(gains, "f1", [])
     ((figure, _),) = drawn
-    (axis,) = figure.axes
-    bars = [c for c in axis.collections if isinstance(c, LineCollection)]
+    oversampling = figure.axes[4]  # the second row's first panel: lr
+    assert oversampling.get_ylabel() == "oversampling\ngain"
+    bars = [c for c in oversampling.collections if isinstance(c, LineCollection)]
     ends = sorted(
         tuple(np.round(seg[:, 1], 6)) for b in bars for seg in b.get_segments()
     )
-    assert ends == [(-0.03, -0.01), (0.02, 0.04)]
-    assert not [c for c in axis.collections if isinstance(c, PolyCollection)]
+    assert ends == [(-0.33, -0.01), (-0.28, 0.04)]
+    assert bars_whole(figure)
     several = sweep_gains(
         ("lr", "smote", 0.01, 0.03, "undecided"),
         ("lr", "smote", 0.5, 0.0, "equivalent"),

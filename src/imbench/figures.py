@@ -202,6 +202,8 @@ def rate_axis(axis, rates):
     whose four digits would run into the next tick)."""
     rates = sorted(set(rates))
     axis.set_xscale("log")
+    if len(rates) == 1:  # a pooled collection: else the shared x-axis has no width
+        axis.set_xlim(rates[0] / 2, rates[0] * 2)  # and nothing drawn widens the y-axis
     axis.set_xticks(rates, [f"{100 * rate:.2g}" for rate in rates], fontsize=TEXT)
     axis.minorticks_off()
 
