@@ -195,7 +195,11 @@ def test_the_four_f1_averages_share_a_panel_per_classifier(drawn):
         assert labels == ["f1 (positive class)", "f1_macro", "f1_weighted", "f1_micro"]
 
 
-def test_the_ensemble_figure_sets_the_full_ensemble_against_one_model_by_rate(drawn):
+def test_the_ensemble_figure_sets_the_full_ensemble_against_one_model_by_rate(
+    drawn, monkeypatch
+):
+    # a config of many methods: the palette gives every method the same grey
+    monkeypatch.setattr(figures, "method_style", lambda method: ("grey", (None, None)))
     curves = pd.DataFrame(
         [
             {
@@ -230,3 +234,6 @@ def test_the_ensemble_figure_sets_the_full_ensemble_against_one_model_by_rate(dr
     ensemble = axis.lines[0]
     np.testing.assert_allclose(ensemble.get_ydata(), [0.31, 0.8])  # 3 members only
     assert "ensemble_sizes.csv" in title
+    # three colours, whatever the method palette gives the ensemble
+    colours = [tuple(matplotlib.colors.to_rgb(line.get_color())) for line in axis.lines]
+    assert len(set(colours)) == 3

@@ -31,9 +31,14 @@ _PALETTE = [
     sns.color_palette("colorblind", 10)[i] for i in (0, 1, 2, 4, 9, 5, 7, 6, 8, 3)
 ]
 _DASHES = [(None, None), (4, 2), (1, 1.5)]
-# one model, against the ensemble's own colour: black for the baseline, grey for
-# one undersampled model (the method palette gives it the ensemble's colour)
-REFERENCE_COLOURS = {"baseline": "black", "random_undersample": "grey"}
+# the ensemble figure's three lines, alike in every run: the ensemble green, one
+# model black (the baseline) or grey (one undersampled model); the method palette
+# can give the ensemble grey when a config runs many methods
+REFERENCE_COLOURS = {
+    "undersample_ensemble": _PALETTE[2],
+    "baseline": "black",
+    "random_undersample": "grey",
+}
 REFERENCE = {"color": "grey", "lw": 0.8, "ls": ":"}  # random scorer, calibration
 
 
