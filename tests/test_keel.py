@@ -335,10 +335,10 @@ def test_real_yaml_is_published_real_yaml_without_the_optional_packages():
     assert not any("sampler" in m for m in real["methods"].values())
 
 
-def test_the_pooled_and_controlled_rate_grids_change_only_how_datasets_are_grouped():
+def test_the_pooled_and_controlled_rate_grids_change_only_their_datasets_entry():
     """published_real_pooled.yaml is published_real.yaml with one tier (so its cells
     come from the per-tier run's cache); published_real_rates.yaml is real.yaml at
-    controlled rates."""
+    controlled rates on its larger sets."""
     real, published, pooled, rates = (
         load_yaml(REPO / "config" / f"{name}.yaml")
         for name in (
@@ -352,7 +352,11 @@ def test_the_pooled_and_controlled_rate_grids_change_only_how_datasets_are_group
     own = {k: v for k, v in real["datasets"]["keel"].items() if k != "tiers"}
     for grid, like, entry in (
         (pooled, published, {**published["datasets"]["keel"], "tiers": []}),
-        (rates, real, {**own, "positive_rates": rate_list, "seeds": 1}),
+        (
+            rates,
+            real,
+            {**own, "positive_rates": rate_list, "rows": [1000, 100000], "seeds": 1},
+        ),
     ):
         assert grid["datasets"] == {"keel": entry}
         assert {k: v for k, v in grid.items() if k != "datasets"} == {
