@@ -852,9 +852,9 @@ def tiers_note(tiers):
         )
         text = (
             "**Real data at controlled rates.** The positive rates below are the KEEL "
-            "collection's datasets brought to each rate by removing samples of one "
-            "class (positives below a dataset's own rate, negatives above it), each "
-            f"at the rates its folds allow: {shown}. The datasets derived from one "
+            "datasets the config selects, brought to each rate by removing samples of "
+            "one class (positives below a dataset's own rate, negatives above it), "
+            f"each at the rates its folds allow: {shown}. The datasets derived from one "
             f"base set {counted.format('per rate')}"
         )
     elif [tier for _, tier, _, _ in tiers] == ["all"]:
