@@ -854,8 +854,8 @@ def tiers_note(tiers):
             "**Real data at controlled rates.** The positive rates below are the KEEL "
             "datasets the config selects, brought to each rate by removing samples of "
             "one class (positives below a dataset's own rate, negatives above it), "
-            f"each at the rates its folds allow: {shown}. The datasets derived from one "
-            f"base set {counted.format('per rate')}"
+            f"each at the rates its folds allow: {shown}. The datasets derived from "
+            f"one base set {counted.format('per rate')}"
         )
     elif [tier for _, tier, _, _ in tiers] == ["all"]:
         [[r, _, count, families]] = tiers
