@@ -237,3 +237,17 @@ def test_the_ensemble_figure_sets_the_full_ensemble_against_one_model_by_rate(
     # three colours, whatever the method palette gives the ensemble
     colours = [tuple(matplotlib.colors.to_rgb(line.get_color())) for line in axis.lines]
     assert len(set(colours)) == 3
+
+
+def test_the_legend_stays_inside_a_narrow_figure(tmp_path):
+    """Two panels wide, the ensemble figure's three labels overflow three columns:
+    the legend takes fewer columns and stays inside the figure."""
+    figure, axes = figures.panel_grid(1, 2)
+    for method in ("baseline", "random_undersample"):
+        axes[0, 0].plot([0, 1], [0, 1], label=f"{method} (one model)")
+    axes[0, 1].plot([0, 1], [1, 0], label="ensemble of 10")
+    figures.save(figure, [tmp_path / "narrow.png"])
+    (legend,) = figure.legends
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= figure.bbox.width
+    assert box.y0 >= 0

@@ -175,16 +175,20 @@ def save(figure, paths, title=None):
     for axis in figure.axes:
         for handle, name in zip(*axis.get_legend_handles_labels(), strict=True):
             entries.setdefault(name, handle)
-    rows = -(-len(entries) // 3)
-    if entries:
-        figure.legend(
+    columns = 3
+    for columns in (3, 2, 1) if entries else ():  # as many as the width holds
+        legend = figure.legend(
             entries.values(),
             entries.keys(),
             loc="lower center",
-            ncol=3,
+            ncol=columns,
             frameon=False,
             fontsize=TEXT,
         )
+        if columns == 1 or legend.get_window_extent().width <= figure.bbox.width:
+            break
+        legend.remove()
+    rows = -(-len(entries) // columns)
     if title:  # wrapped to the figure's width: about 15 characters of 8 pt an inch
         width = int(15 * figure.get_figwidth())
         lines = (textwrap.fill(line, width) for line in title.split("\n"))
