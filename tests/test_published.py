@@ -152,7 +152,10 @@ def test_publishing_the_outer_results_keeps_the_real_data_grid_inside(tmp_path):
     assert (inner / "pooled" / "findings.md").read_text() == "pooled"
     assert not (params["directory"] / "old.md").exists()
     index = (params["directory"] / "README.md").read_text()
-    assert "[real/README.md](real/README.md)" in index
+    assert "Published beside these: [real/README.md](real/README.md).\n" in index
+    two = publish.index([], real, "", nested=["pooled", "rates"])
+    assert two.count("Published beside") == 1
+    assert "[pooled/README.md](pooled/README.md), [rates/README.md](rates" in two
     assert "pooled/README.md" not in index  # real/'s own index links it
     assert publish.directory([REPO / "config/published_real.yaml"], REPO) == (
         "docs/results/real"

@@ -178,6 +178,7 @@ def index(paths, provenance, command, nested=()):
     figures = [p for p in paths if p.suffix == ".png"]
     tables = [p for p in paths if p.parts[0] == "tables"]
     packages = ", ".join(f"{k} {v}" for k, v in provenance["packages"].items())
+    beside = ", ".join(f"[{inner}/README.md]({inner}/README.md)" for inner in nested)
     lines = [
         "# What imbench found",
         "",
@@ -190,10 +191,7 @@ def index(paths, provenance, command, nested=()):
         "Cells that did not run (not applicable, or failed) are listed with their "
         "reasons at the end of [tables/summary.md](tables/summary.md).",
         "",
-        *(
-            f"Published beside these: [{inner}/README.md]({inner}/README.md).\n"
-            for inner in nested
-        ),
+        *([f"Published beside these: {beside}.", ""] if nested else []),
         "## Figures",
         "",
         *(
