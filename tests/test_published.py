@@ -2,6 +2,7 @@
 
 import json
 import re
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ from PIL import Image
 
 from imbench import figures
 from imbench.config import ConfigError, build_plan, config_hash, load_yaml
+from imbench.provenance import git_commit
 from imbench.steps import publish
 
 from .conftest import REPO, SCHEMA
@@ -37,6 +39,32 @@ def test_the_published_provenance_names_the_published_config(config, directory):
     assert provenance["config_hash"] == plan_hash(directory / "config.yaml")
     # and that config is the one shipped to regenerate them
     assert plan_hash(REPO / config) == provenance["config_hash"]
+    # made from a commit, not from changes nobody can check out
+    assert re.fullmatch("[0-9a-f]{40}", provenance["git_commit"])
+
+
+def test_the_commit_is_dirty_for_any_change_but_published_results(tmp_path):
+    """What ``snakemake publish`` writes under docs/results/ leaves the commit
+    clean, so that grids published one after another in one checkout each name
+    it; a change to any other tracked file marks it dirty."""
+
+    def git(*arguments):
+        subprocess.run(["git", *arguments], cwd=tmp_path, check=True)
+
+    assert git_commit(tmp_path) is None  # not a checkout
+    for path in ("docs/results/README.md", "src/code.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("first\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "first")
+    head = git_commit(tmp_path)
+    assert re.fullmatch("[0-9a-f]{40}", head)
+    (tmp_path / "docs/results/README.md").write_text("republished\n")
+    (tmp_path / "untracked.txt").write_text("new\n")
+    assert git_commit(tmp_path) == head
+    (tmp_path / "src/code.py").write_text("edited\n")
+    assert git_commit(tmp_path) == f"{head}-dirty"
 
 
 def test_the_published_results_fit_in_the_repository():

@@ -97,16 +97,31 @@ def module_source(name):
 
 
 def git_commit(directory="."):
-    """The checked-out commit of ``directory`` (with ``-dirty`` when modified), or
-    None outside a git checkout."""
-    try:
-        commit = subprocess.run(
-            ["git", "describe", "--always", "--dirty", "--abbrev=40"],
+    """The checked-out commit of the git checkout at ``directory``, with ``-dirty``
+    when a tracked file is modified, or None outside a checkout. Changes under
+    ``docs/results/`` do not count: they are what ``snakemake publish`` writes, and
+    no result depends on them (publishing one grid after another left the second
+    one's provenance dirty)."""
+
+    def git(*arguments):
+        return subprocess.run(
+            ["git", *arguments],
             cwd=directory,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        changed = git(
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            ".",
+            ":(exclude)docs/results",
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return commit or None
+    return f"{commit}-dirty" if changed else commit
