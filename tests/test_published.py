@@ -12,7 +12,7 @@ from PIL import Image
 
 from imbench import figures
 from imbench.config import ConfigError, build_plan, config_hash, load_yaml
-from imbench.provenance import git_commit
+from imbench.provenance import PUBLISHED_ROOT, git_commit
 from imbench.steps import publish
 
 from .conftest import REPO, SCHEMA
@@ -51,6 +51,9 @@ def test_the_commit_is_dirty_for_any_change_but_published_results(tmp_path):
     def git(*arguments):
         subprocess.run(["git", *arguments], cwd=tmp_path, check=True)
 
+    assert all(
+        Path(d).is_relative_to(PUBLISHED_ROOT) for d in publish.PUBLISHED.values()
+    )
     assert git_commit(tmp_path) is None  # not a checkout
     for path in ("docs/results/README.md", "src/code.py"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)

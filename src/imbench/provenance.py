@@ -96,10 +96,14 @@ def module_source(name):
     return _path(name).read_text()
 
 
+# where ``snakemake publish`` writes (every directory of ``steps.publish.PUBLISHED``)
+PUBLISHED_ROOT = "docs/results"
+
+
 def git_commit(directory="."):
     """The checked-out commit of the git checkout at ``directory``, with ``-dirty``
     when a tracked file is modified, or None outside a checkout. Changes under
-    ``docs/results/`` do not count: they are what ``snakemake publish`` writes, and
+    ``PUBLISHED_ROOT`` do not count: they are what ``snakemake publish`` writes, and
     no result depends on them (publishing one grid after another left the second
     one's provenance dirty)."""
 
@@ -120,7 +124,7 @@ def git_commit(directory="."):
             "--untracked-files=no",
             "--",
             ".",
-            ":(exclude)docs/results",
+            f":(exclude){PUBLISHED_ROOT}",
         )
     except (OSError, subprocess.CalledProcessError):
         return None
